@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace Katas.Grading.Tests;
+
+/// <summary>
+/// A known-right or known-wrong version of a kata's code: the files in its folder replace the reference
+/// solution's files of the same name. Its expect.json says which grader tests must fail (and with what
+/// words in the message), and what notes passing tests must print.
+/// </summary>
+public sealed record Fixture(Kata Kata, string Kind, string Folder)
+{
+    public string Name => Path.GetFileName(Folder);
+
+    public FixtureExpectation Expectation { get; } = FixtureExpectation.Read(Path.Combine(Folder, "expect.json"));
+
+    /// <summary>Lays the fixture out like exercises/ (solution files, then the fixture's over them) under <paramref name="root"/>.</summary>
+    public string MaterializeUnder(string root)
+    {
+        var kataDir = Directory.CreateDirectory(Path.Combine(root, Kata.Name)).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(Repository.Solutions, Kata.Name), "*.cs"))
+        {
+            File.Copy(file, Path.Combine(kataDir, Path.GetFileName(file)), overwrite: true);
+        }
+
+        foreach (var file in Directory.GetFiles(Folder, "*.cs"))
+        {
+            File.Copy(file, Path.Combine(kataDir, Path.GetFileName(file)), overwrite: true);
+        }
+
+        return root;
+    }
+
+    public override string ToString() => $"{Kata.Name}/{Kind}/{Name}";
+}
+
+public sealed record FixtureExpectation
+{
+    /// <summary>Grader test name -> words its failure message must contain.</summary>
+    public Dictionary<string, string> Failing { get; init; } = [];
+
+    /// <summary>Grader test name -> words its output must contain (for tests that pass with a note).</summary>
+    public Dictionary<string, string> Notes { get; init; } = [];
+
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNameCaseInsensitive = true };
+
+    public static FixtureExpectation Read(string path) =>
+        File.Exists(path)
+            ? JsonSerializer.Deserialize<FixtureExpectation>(File.ReadAllText(path), s_json) ?? new FixtureExpectation()
+            : new FixtureExpectation();
+}

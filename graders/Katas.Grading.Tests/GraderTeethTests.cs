@@ -1,0 +1,105 @@
+namespace Katas.Grading.Tests;
+
+/// <summary>
+/// A grader is only as good as the wrong code it catches. These tests run every grader the way students
+/// and teachers do and check the verdicts: the reference passes, the stub fails, every known-wrong
+/// fixture fails with the message a student needs, every known-right fixture passes.
+/// </summary>
+[NonParallelizable]
+public sealed class GraderTeethTests
+{
+    private static IEnumerable<TestCaseData> KataCases() =>
+        Repository.Katas.Select(kata => new TestCaseData(kata).SetArgDisplayNames(kata.Name));
+
+    private static IEnumerable<TestCaseData> WrongFixtures() =>
+        Repository.Katas.SelectMany(kata => kata.Fixtures("wrong"))
+            .Select(fixture => new TestCaseData(fixture).SetArgDisplayNames(fixture.ToString()));
+
+    private static IEnumerable<TestCaseData> RightFixtures() =>
+        Repository.Katas.SelectMany(kata => kata.Fixtures("right"))
+            .Select(fixture => new TestCaseData(fixture).SetArgDisplayNames(fixture.ToString()));
+
+    private static GraderRun? s_solutions;
+    private static GraderRun? s_exercises;
+
+    /// <summary>The grader runs below skip restore (it is the same for every KataSource): do it once here.</summary>
+    [OneTimeSetUp]
+    public void RestoreOnce() => GraderRun.Restore(Repository.Solution);
+
+    [Test]
+    public void Every_kata_has_a_stub_a_solution_and_at_least_three_known_wrong_fixtures()
+    {
+        Repository.Katas.Should().NotBeEmpty();
+        foreach (var kata in Repository.Katas)
+        {
+            Directory.Exists(Path.Combine(Repository.Exercises, kata.Name)).Should().BeTrue("{0} needs a stub in exercises/", kata);
+            Directory.Exists(Path.Combine(Repository.Solutions, kata.Name)).Should().BeTrue("{0} needs a reference solution", kata);
+            File.Exists(Path.Combine(Repository.Exercises, kata.Name, "README.md")).Should().BeTrue("{0} needs instructions", kata);
+            File.Exists(Path.Combine(Repository.Exercises, kata.Name, "README.ru.md")).Should().BeTrue("{0} needs Russian instructions", kata);
+            kata.Fixtures("wrong").Should().HaveCountGreaterThanOrEqualTo(3, "{0} must prove its grader catches mistakes", kata);
+        }
+    }
+
+    [TestCaseSource(nameof(KataCases))]
+    public void Reference_solution_passes(Kata kata)
+    {
+        s_solutions ??= GraderRun.Start(Repository.Solution, "solutions");
+        var results = s_solutions.Results.Where(r => r.IsFrom(kata)).ToList();
+
+        results.Should().NotBeEmpty("the grader of {0} must have run ({1})", kata, s_solutions.Console);
+        results.Where(r => r.Outcome != "Passed").Should().BeEmpty("the reference solution of {0} must pass its grader", kata);
+    }
+
+    [TestCaseSource(nameof(KataCases))]
+    public void Untouched_stub_fails(Kata kata)
+    {
+        s_exercises ??= GraderRun.Start(Repository.Solution, "exercises");
+        var results = s_exercises.Results.Where(r => r.IsFrom(kata)).ToList();
+
+        results.Should().NotBeEmpty("the stub of {0} must compile and be graded ({1})", kata, s_exercises.Console);
+        results.Should().Contain(r => r.Outcome == "Failed", "the untouched stub of {0} must fail its grader", kata);
+    }
+
+    [TestCaseSource(nameof(WrongFixtures))]
+    public void Known_wrong_fixture_fails_with_a_clear_message(Fixture fixture)
+    {
+        var run = Grade(fixture);
+
+        run.ExitCode.Should().NotBe(0, "{0} is wrong and must fail its grader: {1}", fixture, run);
+        run.Failed.Should().NotBeEmpty("{0} must fail at least one check: {1}", fixture, run);
+        foreach (var (test, words) in fixture.Expectation.Failing)
+        {
+            var result = run.Results.SingleOrDefault(r => r.Name == test);
+            result.Should().NotBeNull("the grader test {0} must exist ({1})", test, run);
+            result!.Outcome.Should().Be("Failed", "{0} must fail {1}", fixture, test);
+            result.Message.Should().Contain(words, "{0} must be told what went wrong in {1}", fixture, test);
+        }
+    }
+
+    [TestCaseSource(nameof(RightFixtures))]
+    public void Known_right_fixture_passes(Fixture fixture)
+    {
+        var run = Grade(fixture);
+
+        run.Failed.Should().BeEmpty("{0} is correct and must never be failed: {1}", fixture, run);
+        run.ExitCode.Should().Be(0, "{0} must pass: {1}", fixture, run.Console);
+        foreach (var (test, words) in fixture.Expectation.Notes)
+        {
+            run.Results.Single(r => r.Name == test).Output.Should().Contain(words, "{0} must be told how {1} was graded", fixture, test);
+        }
+    }
+
+    private static GraderRun Grade(Fixture fixture)
+    {
+        var root = Directory.CreateTempSubdirectory("katas-fixture-").FullName;
+        try
+        {
+            return GraderRun.Start(fixture.Kata.GraderProject, fixture.MaterializeUnder(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+}

@@ -1,0 +1,92 @@
+namespace Katas.Grading.Tests;
+
+public sealed class CappedWriterTests
+{
+    [Test]
+    public void Keeps_at_most_its_capacity_and_says_how_much_was_dropped()
+    {
+        var writer = new CappedWriter(capacity: 10);
+
+        writer.Write("0123456789abcdef");
+        writer.WriteLine("more");
+
+        writer.Dropped.Should().Be(6 + 4 + Environment.NewLine.Length);
+        writer.ToString().Should().StartWith("0123456789").And.Contain("more characters not kept");
+    }
+
+    [Test]
+    public void Splits_what_it_kept_into_lines()
+    {
+        var writer = new CappedWriter();
+
+        writer.WriteLine(3000000);
+        writer.WriteLine(6000000);
+
+        writer.Lines().Should().Equal("3000000", "6000000");
+    }
+}
+
+public sealed class BoundedTests
+{
+    [Test]
+    public void Reports_code_that_never_finishes_as_timed_out()
+    {
+        using var never = new ManualResetEventSlim();
+
+        var run = () => Bounded.Run(TimeSpan.FromMilliseconds(200), "waiting forever", () => never.Wait());
+
+        run.Should().Throw<GradingTimeoutException>().WithMessage("Timed out after 0.2 s while waiting forever*deadlock*");
+    }
+
+    [Test]
+    public void Passes_exceptions_of_the_code_through_unchanged()
+    {
+        var run = () => Bounded.Run(TimeSpan.FromSeconds(5), "throwing", () => throw new InvalidOperationException("boom"));
+
+        run.Should().Throw<InvalidOperationException>().WithMessage("boom");
+    }
+
+    [Test]
+    public void Returns_the_result_of_code_that_finishes()
+    {
+        Bounded.Run(TimeSpan.FromSeconds(5), "adding", () => 2 + 2).Should().Be(4);
+    }
+}
+
+public sealed class InvariantTests
+{
+    [Test]
+    public void Outside_an_exploration_a_broken_invariant_throws_with_its_message()
+    {
+        var check = () => Invariant.Holds(false, "x ended at 5");
+
+        check.Should().Throw<InvariantViolationException>().WithMessage("x ended at 5");
+    }
+}
+
+public sealed class UncontrolledApiTests
+{
+    [Test]
+    public void Finds_the_primitives_Coyote_cannot_see()
+    {
+        var found = UncontrolledApi.FindIn(typeof(UncontrolledApiTests)).Select(api => api.Api);
+
+        found.Should().Contain(["System.Threading.Lock", "Thread.Name", "[MethodImpl(MethodImplOptions.Synchronized)]"]);
+        found.Should().NotContain(api => api.Contains("Monitor") || api.Contains("SemaphoreSlim"));
+    }
+
+    // Uses of the uncontrolled primitives, for the scan above to find in this very assembly.
+    private static readonly Lock s_lock = new();
+    private static readonly SemaphoreSlim s_semaphore = new(1, 1);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.Synchronized)]
+    internal static void UsesEverything()
+    {
+        lock (s_lock)
+        {
+            s_semaphore.Wait();
+            _ = new Thread(() => { }) { Name = "named" };
+            s_semaphore.Release();
+        }
+    }
+}

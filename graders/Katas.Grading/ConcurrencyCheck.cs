@@ -1,0 +1,133 @@
+using System.Text;
+using NUnit.Framework;
+
+namespace Katas.Grading;
+
+/// <summary>
+/// Grades one concurrency property of a kata. When Coyote can control every primitive the student used,
+/// it explores many interleavings (deterministic, seeded); when it cannot (for example C# 13's
+/// System.Threading.Lock), it would raise false alarms, so the property is checked with bounded stress runs
+/// on real threads instead and the student is told why. A correct solution is never failed for its choice
+/// of primitive.
+/// </summary>
+public sealed class ConcurrencyCheck
+{
+    /// <summary>Any type of the kata's code: locates the student's assembly.</summary>
+    public required Type KataType { get; init; }
+
+    /// <summary>The property, as the student would say it: "no increment is lost".</summary>
+    public required string Property { get; init; }
+
+    /// <summary>One small run: starts the threads, joins them, states invariants with <see cref="Invariant.Holds"/>.</summary>
+    public required Action Iteration { get; init; }
+
+    /// <summary>One run on real threads for the fallback; by default <see cref="Iteration"/>.</summary>
+    public Action? StressIteration { get; init; }
+
+    public int StressRuns { get; init; } = 200;
+
+    public TimeSpan StressTimeLimit { get; init; } = TimeSpan.FromSeconds(10);
+
+    public ExplorationSettings Settings { get; init; } = ExplorationSettings.Default;
+
+    /// <summary>Names the threads and locks of a deadlock, from what the failing schedule recorded.</summary>
+    public Func<string>? ExplainDeadlock { get; init; }
+
+    /// <summary>What to read to fix it (a README section or a docs page).</summary>
+    public required string ReadNext { get; init; }
+
+    public void Verify()
+    {
+        var uncontrolled = UncontrolledApi.FindIn(KataType);
+        if (uncontrolled.Count > 0)
+        {
+            TestContext.Out.WriteLine(ExplainStressGrading(uncontrolled));
+            VerifyByStress();
+            return;
+        }
+
+        var verdict = SystematicTest.Explore(Iteration, Settings);
+        switch (verdict.Outcome)
+        {
+            case SystematicOutcome.NoBugFound:
+                TestContext.Out.WriteLine(
+                    $"Coyote explored {verdict.Iterations} interleavings (seed {verdict.Seed}): \"{Property}\" held in every one.");
+                return;
+            case SystematicOutcome.PotentialHang:
+                // Coyote saw a wait it does not control. That is a hang or a false alarm; real threads decide.
+                TestContext.Out.WriteLine(
+                    "Coyote could not decide (a wait outside its control: " +
+                    string.Join(", ", verdict.UncontrolledInvocations.DefaultIfEmpty("unknown")) +
+                    "); checking with real threads instead.");
+                VerifyByStress();
+                return;
+            default:
+                Assert.Fail(Describe(verdict));
+                return;
+        }
+    }
+
+    private void VerifyByStress()
+    {
+        var run = StressIteration ?? Iteration;
+        for (var i = 1; i <= StressRuns; i++)
+        {
+            try
+            {
+                Bounded.Run(StressTimeLimit, $"stress run {i} of {StressRuns} of \"{Property}\"", run);
+            }
+            catch (InvariantViolationException violation)
+            {
+                Assert.Fail(
+                    $"\"{Property}\" is broken.\n{violation.Message}\n" +
+                    $"Found in stress run {i} of {StressRuns} on real threads.\n" +
+                    $"Code graded: {KataInfo.FolderOf(KataType)}\nRead next: {ReadNext}");
+            }
+        }
+
+        TestContext.Out.WriteLine($"{StressRuns} stress runs on real threads: \"{Property}\" held in every one.");
+    }
+
+    private string Describe(SystematicVerdict verdict)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"\"{Property}\" is broken.");
+        text.AppendLine(verdict.Outcome switch
+        {
+            SystematicOutcome.InvariantBroken => verdict.Bug,
+            SystematicOutcome.Deadlock => ExplainDeadlock?.Invoke() ??
+                "Deadlock: every thread was waiting for a lock that another waiting thread held, so none could go on.",
+            SystematicOutcome.EndlessLoop =>
+                $"A thread ran for {Settings.MaxSteps} steps without finishing: an endless loop (a loop condition that never " +
+                "becomes false?), or threads that keep waiting for each other.",
+            SystematicOutcome.UnhandledException => $"Your code threw an exception that nobody caught: {verdict.Bug}",
+            SystematicOutcome.TimedOut =>
+                $"Timed out: {verdict.Bug} Your code did not finish, most likely an endless loop or a deadlock.",
+            _ => verdict.Bug,
+        });
+        if (verdict.Iterations > 0)
+        {
+            text.AppendLine($"Coyote found this in interleaving {verdict.Iterations} of up to {Settings.Iterations}.");
+        }
+
+        text.AppendLine(verdict.ReplayHint(TestContext.CurrentContext.Test.Name));
+        text.AppendLine($"Code graded: {KataInfo.FolderOf(KataType)}");
+        text.Append($"Read next: {ReadNext}");
+        return text.ToString();
+    }
+
+    private static string ExplainStressGrading(IReadOnlyList<UncontrolledApi> uncontrolled)
+    {
+        var text = new StringBuilder("Note: your code uses ");
+        text.AppendJoin(", ", uncontrolled.Select(api => api.Api));
+        text.AppendLine(". That is fine C#, but Coyote (the tool that checks every interleaving) cannot see inside it,");
+        text.AppendLine("so this check ran your code many times on real threads instead. Real threads catch most bugs, not all.");
+        text.AppendLine("To get the systematic check:");
+        foreach (var api in uncontrolled)
+        {
+            text.AppendLine($"  - instead of {api.Api}: {api.Advice}");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+
+namespace Katas.Grading;
+
+/// <summary>A synchronization API that Coyote 1.7.11 cannot control, found in the student's compiled code.</summary>
+/// <param name="Api">The API as the student wrote it.</param>
+/// <param name="Advice">What to use instead if the student wants the systematic check.</param>
+public sealed record UncontrolledApi(string Api, string Advice)
+{
+    // Measured on this project's machines (see CONTRIBUTING.md, "What Coyote can see"): with any of these,
+    // correct code is reported as "Potential deadlock or hang", so graders must not trust Coyote's verdict.
+    private static readonly Dictionary<string, string> s_types = new()
+    {
+        ["System.Threading.Lock"] = "lock on a `private readonly object _gate = new();` field",
+        ["System.Threading.Timer"] = "take a TimeProvider and call CreateTimer on it",
+        ["System.Threading.PeriodicTimer"] = "take a TimeProvider and call CreateTimer on it",
+        ["System.Threading.SpinLock"] = "use `lock` on an object",
+        ["System.Threading.Mutex"] = "use `lock` on an object (a Mutex is for locking across processes)",
+        ["System.Threading.Semaphore"] = "use SemaphoreSlim",
+        ["System.Threading.ReaderWriterLockSlim"] = "use `lock` on an object",
+        ["System.Threading.ManualResetEventSlim"] = "use ManualResetEvent, or Monitor.Wait/Pulse",
+        ["System.Threading.CountdownEvent"] = "join the threads, or use Monitor.Wait/Pulse",
+        ["System.Threading.Barrier"] = "use Monitor.Wait/PulseAll",
+        ["System.Collections.Concurrent.BlockingCollection`1"] = "use a Monitor.Wait/Pulse buffer",
+        ["System.Threading.Channels.Channel"] = "use a Monitor.Wait/Pulse buffer",
+        ["System.Threading.Channels.Channel`1"] = "use a Monitor.Wait/Pulse buffer",
+    };
+
+    private static readonly Dictionary<(string Type, string Member), (string Api, string Advice)> s_members = new()
+    {
+        [("System.Threading.Thread", "set_Name")] = ("Thread.Name", "leave threads unnamed, or name them in what they print"),
+        [("System.Threading.ThreadPool", "QueueUserWorkItem")] = ("ThreadPool.QueueUserWorkItem", "use Task.Run or new Thread"),
+        [("System.Threading.ThreadPool", "UnsafeQueueUserWorkItem")] = ("ThreadPool.UnsafeQueueUserWorkItem", "use Task.Run or new Thread"),
+    };
+
+    /// <summary>The uncontrolled APIs that the assembly holding <paramref name="kataType"/> uses.</summary>
+    public static IReadOnlyList<UncontrolledApi> FindIn(Type kataType) => FindIn(kataType.Assembly);
+
+    public static IReadOnlyList<UncontrolledApi> FindIn(Assembly assembly)
+    {
+        using var stream = File.OpenRead(assembly.Location);
+        using var pe = new PEReader(stream);
+        var md = pe.GetMetadataReader();
+        var found = new List<UncontrolledApi>();
+
+        foreach (var handle in md.TypeReferences)
+        {
+            var name = FullName(md, md.GetTypeReference(handle));
+            if (s_types.TryGetValue(name, out var advice))
+            {
+                found.Add(new UncontrolledApi(name.Replace("`1", "<T>", StringComparison.Ordinal), advice));
+            }
+        }
+
+        foreach (var handle in md.MemberReferences)
+        {
+            var member = md.GetMemberReference(handle);
+            if (member.Parent.Kind != HandleKind.TypeReference)
+            {
+                continue;
+            }
+
+            var key = (FullName(md, md.GetTypeReference((TypeReferenceHandle)member.Parent)), md.GetString(member.Name));
+            if (s_members.TryGetValue(key, out var api))
+            {
+                found.Add(new UncontrolledApi(api.Api, api.Advice));
+            }
+        }
+
+        foreach (var handle in md.MethodDefinitions)
+        {
+            var method = md.GetMethodDefinition(handle);
+            if ((method.ImplAttributes & MethodImplAttributes.Synchronized) != 0)
+            {
+                found.Add(new UncontrolledApi("[MethodImpl(MethodImplOptions.Synchronized)]", "use `lock` on a private object"));
+                break;
+            }
+        }
+
+        return found.DistinctBy(api => api.Api).ToList();
+    }
+
+    private static string FullName(MetadataReader md, TypeReference type)
+    {
+        var name = md.GetString(type.Name);
+        var ns = md.GetString(type.Namespace);
+        if (type.ResolutionScope.Kind == HandleKind.TypeReference)
+        {
+            // A nested type: its namespace is its declaring type's.
+            return FullName(md, md.GetTypeReference((TypeReferenceHandle)type.ResolutionScope)) + "+" + name;
+        }
+
+        return ns.Length == 0 ? name : ns + "." + name;
+    }
+}
