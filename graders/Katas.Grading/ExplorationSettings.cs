@@ -17,6 +17,25 @@ public sealed record ExplorationSettings
     /// <summary>Scheduling steps one schedule may take before it counts as an endless loop.</summary>
     public uint MaxSteps { get; init; } = 20_000;
 
+    /// <summary>
+    /// How Coyote picks the next thread. Random found every known-wrong fixture within 4 interleavings;
+    /// Coyote's default portfolio needed up to 19 (bench/coyote-strategies.md). KATAS_COYOTE_STRATEGY
+    /// overrides it, for that benchmark only.
+    /// </summary>
+    public ExplorationStrategy Strategy { get; init; } =
+        Enum.TryParse<ExplorationStrategy>(Environment.GetEnvironmentVariable("KATAS_COYOTE_STRATEGY"), ignoreCase: true, out var chosen)
+            ? chosen
+            : ExplorationStrategy.Random;
+
     /// <summary>Wall-clock bound of the whole exploration, for code that spins outside Coyote's control.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Coyote's scheduling strategies that graders may use.</summary>
+public enum ExplorationStrategy
+{
+    Random,
+    Portfolio,
+    Prioritization,
+    DelayBounding,
 }

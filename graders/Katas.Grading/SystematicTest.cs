@@ -24,6 +24,13 @@ public static class SystematicTest
             .WithFailureOnMaxStepsBoundEnabled(true)
             .WithMemoryAccessRaceCheckingEnabled(true)
             .WithTelemetryEnabled(false);
+        configuration = settings.Strategy switch
+        {
+            ExplorationStrategy.Portfolio => configuration,
+            ExplorationStrategy.Prioritization => configuration.WithPrioritizationStrategy(false, 10),
+            ExplorationStrategy.DelayBounding => configuration.WithDelayBoundingStrategy(false, 10),
+            _ => configuration.WithRandomStrategy(),
+        };
 
         var replay = Environment.GetEnvironmentVariable(ReplayVariable);
         if (!string.IsNullOrEmpty(replay) && File.Exists(replay))
