@@ -14,29 +14,20 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
 
     public IEnumerable<GraderTestResult> Failed => Results.Where(r => r.Outcome != "Passed");
 
-    public static GraderRun Start(string target, string kataSource, string? filter = null)
+    /// <param name="artifacts">Where this run builds (dotnet's --artifacts-path): runs with different folders can run at once.</param>
+    public static GraderRun Start(string target, string kataSource, string artifacts)
     {
         var results = Directory.CreateTempSubdirectory("katas-trx-").FullName;
         var arguments = new List<string>
         {
-            "test", target, "--no-restore", $"-p:KataSource={kataSource}",
-            "--logger", "trx", "--results-directory", results,
+            "test", target, $"-p:KataSource={kataSource}", "--artifacts-path", artifacts,
+            "--logger", "trx", $"-p:GraderResultsDirectory={results}",
         };
-        if (filter is not null)
-        {
-            arguments.AddRange(["--filter", filter]);
-        }
 
         var (exitCode, console) = Dotnet(arguments);
         var testResults = Directory.GetFiles(results, "*.trx", SearchOption.AllDirectories).SelectMany(ReadTrx).ToList();
         Directory.Delete(results, recursive: true);
         return new GraderRun(exitCode, testResults, console);
-    }
-
-    public static void Restore(string target)
-    {
-        var (exitCode, console) = Dotnet(["restore", target]);
-        exitCode.Should().Be(0, "`dotnet restore {0}` must succeed:\n{1}", target, console);
     }
 
     private static (int ExitCode, string Console) Dotnet(IReadOnlyList<string> arguments)
@@ -116,5 +107,5 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
 internal sealed record GraderTestResult(string Name, string Outcome, string Message, string Output, string Assembly)
 {
     public bool IsFrom(Kata kata) =>
-        Assembly.Replace('\\', '/').Contains($"/graders/{kata.Name}/", StringComparison.OrdinalIgnoreCase);
+        Path.GetFileNameWithoutExtension(Assembly) == Path.GetFileNameWithoutExtension(kata.GraderProject);
 }

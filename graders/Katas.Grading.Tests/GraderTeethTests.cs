@@ -5,7 +5,7 @@ namespace Katas.Grading.Tests;
 /// and teachers do and check the verdicts: the reference passes, the stub fails, every known-wrong
 /// fixture fails with the message a student needs, every known-right fixture passes.
 /// </summary>
-[NonParallelizable]
+[Parallelizable(ParallelScope.Children)]
 public sealed class GraderTeethTests
 {
     private static IEnumerable<TestCaseData> KataCases() =>
@@ -19,12 +19,9 @@ public sealed class GraderTeethTests
         Repository.Katas.SelectMany(kata => kata.Fixtures("right"))
             .Select(fixture => new TestCaseData(fixture).SetArgDisplayNames(fixture.ToString()));
 
-    private static GraderRun? s_solutions;
-    private static GraderRun? s_exercises;
-
-    /// <summary>The grader runs below skip restore (it is the same for every KataSource): do it once here.</summary>
-    [OneTimeSetUp]
-    public void RestoreOnce() => GraderRun.Restore(Repository.Solution);
+    // One run of the whole solution serves the test case of every kata.
+    private static readonly Lazy<GraderRun> s_solutions = new(() => BuildSlots.Run(slot => GraderRun.Start(Repository.Solution, "solutions", slot)));
+    private static readonly Lazy<GraderRun> s_exercises = new(() => BuildSlots.Run(slot => GraderRun.Start(Repository.Solution, "exercises", slot)));
 
     [Test]
     public void Every_kata_has_a_stub_a_solution_and_at_least_three_known_wrong_fixtures()
@@ -43,20 +40,18 @@ public sealed class GraderTeethTests
     [TestCaseSource(nameof(KataCases))]
     public void Reference_solution_passes(Kata kata)
     {
-        s_solutions ??= GraderRun.Start(Repository.Solution, "solutions");
-        var results = s_solutions.Results.Where(r => r.IsFrom(kata)).ToList();
+        var results = s_solutions.Value.Results.Where(r => r.IsFrom(kata)).ToList();
 
-        results.Should().NotBeEmpty("the grader of {0} must have run ({1})", kata, s_solutions.Console);
+        results.Should().NotBeEmpty("the grader of {0} must have run ({1})", kata, s_solutions.Value.Console);
         results.Where(r => r.Outcome != "Passed").Should().BeEmpty("the reference solution of {0} must pass its grader", kata);
     }
 
     [TestCaseSource(nameof(KataCases))]
     public void Untouched_stub_fails(Kata kata)
     {
-        s_exercises ??= GraderRun.Start(Repository.Solution, "exercises");
-        var results = s_exercises.Results.Where(r => r.IsFrom(kata)).ToList();
+        var results = s_exercises.Value.Results.Where(r => r.IsFrom(kata)).ToList();
 
-        results.Should().NotBeEmpty("the stub of {0} must compile and be graded ({1})", kata, s_exercises.Console);
+        results.Should().NotBeEmpty("the stub of {0} must compile and be graded ({1})", kata, s_exercises.Value.Console);
         results.Should().Contain(r => r.Outcome == "Failed", "the untouched stub of {0} must fail its grader", kata);
     }
 
@@ -94,7 +89,7 @@ public sealed class GraderTeethTests
         var root = Directory.CreateTempSubdirectory("katas-fixture-").FullName;
         try
         {
-            return GraderRun.Start(fixture.Kata.GraderProject, fixture.MaterializeUnder(root));
+            return BuildSlots.Run(slot => GraderRun.Start(fixture.Kata.GraderProject, fixture.MaterializeUnder(root), slot));
         }
         finally
         {
