@@ -42,7 +42,8 @@ for fixture in graders/*/Fixtures/wrong/*/; do
   root="$work/$kata-$name"
   mkdir -p "$root/$kata"
   cp "solutions/$kata/"*.cs "$root/$kata/"
-  cp "$fixture"*.cs "$root/$kata/"
+  cp "$fixture"*.cs "$root/$kata/" 2>/dev/null || true
+  for patch in "$fixture"*.patch; do [[ -e "$patch" ]] && (cd "$root/$kata" && git apply --whitespace=nowarn "$OLDPWD/$patch"); done
   declare -A found=()
   tests=()
   for strategy in "${strategies[@]}"; do

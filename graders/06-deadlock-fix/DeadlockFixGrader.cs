@@ -12,6 +12,12 @@ public sealed class DeadlockFixGrader
     // Correct code needs well under a second for the real-threads run; a deadlocked one never finishes.
     private static readonly TimeSpan s_realThreadsLimit = TimeSpan.FromSeconds(10);
 
+    // What a timed lock wait that gives up does to a bank, for the note when the code uses one.
+    private const string GivingUp =
+        "the transfer is refused although the money is there (a lost payment, not a hang). The cause is the same either " +
+        "way: two threads take the same locks in different orders. A timeout turns the deadlock into lost payments; one " +
+        "fixed order removes it.";
+
     [Test]
     public void A_transfer_moves_the_money()
     {
@@ -72,7 +78,7 @@ public sealed class DeadlockFixGrader
             StressIteration = () => TwoWayTransfers.Run(transfersEachWay: 300, opening: 100_000m, realThreads: true)
                 .MustKeepEveryPaymentAndAllTheMoney(),
             ExplainDeadlock = () => (TwoWayTransfers.Last?.ExplainDeadlock() ?? AliceAndBob.GenericDeadlock([])) +
-                TimedWaits.NoteFor(typeof(Bank)),
+                TimedWait.NoteFor(typeof(Bank), GivingUp),
             ReadNext = ReadNext,
         }.Verify();
     }
@@ -91,7 +97,7 @@ public sealed class DeadlockFixGrader
             StressIteration = () => AuditDuringTransfers.Run(transfersAliceToBob: 200, transfersBobToAlice: 200, audits: 200,
                 opening: 100_000m, realThreads: true).MustNeverShowMoneyInFlight(),
             ExplainDeadlock = () => (AuditDuringTransfers.Last?.ExplainDeadlock() ?? AliceAndBob.GenericDeadlock([])) +
-                TimedWaits.NoteFor(typeof(Bank)),
+                TimedWait.NoteFor(typeof(Bank), GivingUp),
             ReadNext = ReadNext,
         }.Verify();
     }

@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Katas.Grading.Tests;
 
 /// <summary>
-/// A known-right or known-wrong version of a kata's code: the files in its folder replace the reference
-/// solution's files of the same name. Its expect.json says which grader tests must fail (and with what
+/// A known-right or known-wrong version of a kata's code, on top of the reference solution: a *.cs file
+/// replaces the solution's file of that name; a *.patch (unified diff, `diff -u`) changes it, which keeps a
+/// one-line mistake a one-line diff. Its expect.json says which grader tests must fail (and with what
 /// words in the message), and what notes passing tests must print.
 /// </summary>
 public sealed record Fixture(Kata Kata, string Kind, string Folder)
@@ -27,10 +29,29 @@ public sealed record Fixture(Kata Kata, string Kind, string Folder)
             File.Copy(file, Path.Combine(kataDir, Path.GetFileName(file)), overwrite: true);
         }
 
+        foreach (var patch in Directory.GetFiles(Folder, "*.patch"))
+        {
+            Apply(patch, kataDir);
+        }
+
         return root;
     }
 
     public override string ToString() => $"{Kata.Name}/{Kind}/{Name}";
+
+    // `git apply` works outside a repository too, and git is wherever this repository was cloned.
+    private static void Apply(string patch, string directory)
+    {
+        var start = new ProcessStartInfo("git", ["apply", "--whitespace=nowarn", patch])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardError = true,
+        };
+        using var git = Process.Start(start)!;
+        var error = git.StandardError.ReadToEnd();
+        git.WaitForExit();
+        git.ExitCode.Should().Be(0, "{0} must apply to the reference solution (did the solution change?): {1}", patch, error);
+    }
 }
 
 public sealed record FixtureExpectation

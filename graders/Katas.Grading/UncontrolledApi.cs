@@ -1,7 +1,3 @@
-using System.Reflection;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
-
 namespace Katas.Grading;
 
 /// <summary>A synchronization API that Coyote 1.7.11 cannot control, found in the student's compiled code.</summary>
@@ -36,62 +32,32 @@ public sealed record UncontrolledApi(string Api, string Advice)
     };
 
     /// <summary>The uncontrolled APIs that the assembly holding <paramref name="kataType"/> uses.</summary>
-    public static IReadOnlyList<UncontrolledApi> FindIn(Type kataType) => FindIn(kataType.Assembly);
+    public static IReadOnlyList<UncontrolledApi> FindIn(Type kataType) => FindIn(CompiledCode.Of(kataType));
 
-    public static IReadOnlyList<UncontrolledApi> FindIn(Assembly assembly)
+    public static IReadOnlyList<UncontrolledApi> FindIn(CompiledCode code)
     {
-        using var stream = File.OpenRead(assembly.Location);
-        using var pe = new PEReader(stream);
-        var md = pe.GetMetadataReader();
         var found = new List<UncontrolledApi>();
-
-        foreach (var handle in md.TypeReferences)
+        foreach (var type in code.ReferencedTypes)
         {
-            var name = FullName(md, md.GetTypeReference(handle));
-            if (s_types.TryGetValue(name, out var advice))
+            if (s_types.TryGetValue(type, out var advice))
             {
-                found.Add(new UncontrolledApi(name.Replace("`1", "<T>", StringComparison.Ordinal), advice));
+                found.Add(new UncontrolledApi(type.Replace("`1", "<T>", StringComparison.Ordinal), advice));
             }
         }
 
-        foreach (var handle in md.MemberReferences)
+        foreach (var member in code.CalledMembers)
         {
-            var member = md.GetMemberReference(handle);
-            if (member.Parent.Kind != HandleKind.TypeReference)
-            {
-                continue;
-            }
-
-            var key = (FullName(md, md.GetTypeReference((TypeReferenceHandle)member.Parent)), md.GetString(member.Name));
-            if (s_members.TryGetValue(key, out var api))
+            if (s_members.TryGetValue((member.TypeFullName, member.Name), out var api))
             {
                 found.Add(new UncontrolledApi(api.Api, api.Advice));
             }
         }
 
-        foreach (var handle in md.MethodDefinitions)
+        if (code.HasSynchronizedMethods)
         {
-            var method = md.GetMethodDefinition(handle);
-            if ((method.ImplAttributes & MethodImplAttributes.Synchronized) != 0)
-            {
-                found.Add(new UncontrolledApi("[MethodImpl(MethodImplOptions.Synchronized)]", "use `lock` on a private object"));
-                break;
-            }
+            found.Add(new UncontrolledApi("[MethodImpl(MethodImplOptions.Synchronized)]", "use `lock` on a private object"));
         }
 
         return found.DistinctBy(api => api.Api).ToList();
-    }
-
-    private static string FullName(MetadataReader md, TypeReference type)
-    {
-        var name = md.GetString(type.Name);
-        var ns = md.GetString(type.Namespace);
-        if (type.ResolutionScope.Kind == HandleKind.TypeReference)
-        {
-            // A nested type: its namespace is its declaring type's.
-            return FullName(md, md.GetTypeReference((TypeReferenceHandle)type.ResolutionScope)) + "+" + name;
-        }
-
-        return ns.Length == 0 ? name : ns + "." + name;
     }
 }
