@@ -107,5 +107,5 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
 internal sealed record GraderTestResult(string Name, string Outcome, string Message, string Output, string Assembly)
 {
     public bool IsFrom(Kata kata) =>
-        Path.GetFileNameWithoutExtension(Assembly) == Path.GetFileNameWithoutExtension(kata.GraderProject);
+        string.Equals(Path.GetFileNameWithoutExtension(Assembly), Path.GetFileNameWithoutExtension(kata.GraderProject), StringComparison.OrdinalIgnoreCase);
 }
