@@ -19,7 +19,7 @@ public sealed record ExplorationSettings
 
     /// <summary>
     /// How Coyote picks the next thread. Random found every known-wrong fixture within 4 interleavings;
-    /// Coyote's default portfolio needed up to 19 (bench/coyote-strategies.md). KATAS_COYOTE_STRATEGY
+    /// Coyote's default portfolio needed up to 19 (bash bench/grading.sh --strategies). KATAS_COYOTE_STRATEGY
     /// overrides it, for that benchmark only.
     /// </summary>
     public ExplorationStrategy Strategy { get; init; } =
