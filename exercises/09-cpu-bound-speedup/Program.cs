@@ -4,7 +4,8 @@ namespace Katas.CpuBoundSpeedup;
 
 /// <summary>
 /// <c>dotnet CpuBoundSpeedup.dll count &lt;n&gt;</c> is what a child process of <see cref="CountRunner.InProcesses"/>
-/// runs: it prints <c>Countdown.Count(n)</c> and exits. With no arguments it runs the lesson's comparison.
+/// runs: it prints <c>Countdown.Count(n)</c> and exits. With no arguments (or <c>compare &lt;n&gt;</c>) it runs the
+/// lesson's comparison.
 /// </summary>
 public static class Program
 {
@@ -27,8 +28,11 @@ public static class Program
             case []:
                 CompareLikeTheLesson(100_000_000);
                 return 0;
+            case ["compare", var text] when long.TryParse(text, out var n):
+                CompareLikeTheLesson(n);
+                return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet CpuBoundSpeedup.dll [count <n>]");
+                Console.Error.WriteLine("usage: dotnet CpuBoundSpeedup.dll [count <n> | compare <n>]");
                 return 2;
         }
     }

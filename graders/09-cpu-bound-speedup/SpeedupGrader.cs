@@ -20,11 +20,10 @@ public sealed class SpeedupGrader
         var n = CountSize.Lasting(TimeSpan.FromMilliseconds(300));
         Judge(
             new SpeedupRule(Ideal: 1.6, Floor: 1.3, MachineMinimum: 1.6),
-            reference: () => Speedup.Measure($"2 x Count({n:N0}), the grader's own two threads",
-                () => CountTwice(n), () => CountOnTwoThreads(n), s_limit),
-            yours: () => Speedup.Measure($"2 x Count({n:N0}), your Sequentially vs OnThreads",
-                () => CountRunner.Sequentially(_ => Countdown.Count(n), 2),
-                () => CountRunner.OnThreads(_ => Countdown.Count(n), 2), s_limit),
+            $"2 x Count({n:N0})",
+            () => CountTwice(n),
+            ("the grader's own two threads", () => CountOnTwoThreads(n)),
+            ("your OnThreads", () => CountRunner.OnThreads(_ => Countdown.Count(n), 2)),
             advice: "Two threads doing CPU work run on two cores at once in .NET: there is no GIL. Start both threads before " +
                     "joining either, and share nothing between them (no lock around the job).");
     }
@@ -36,15 +35,21 @@ public sealed class SpeedupGrader
         var n = CountSize.Lasting(TimeSpan.FromMilliseconds(700));
         Judge(
             new SpeedupRule(Ideal: 1.6, Floor: 1.25, MachineMinimum: 1.4),
-            reference: () => Speedup.Measure($"2 x Count({n:N0}), the grader's own two child processes",
-                () => CountTwice(n), () => CountInTwoProcesses(n), s_limit),
-            yours: () => Speedup.Measure($"2 x Count({n:N0}), your Sequentially vs InProcesses",
-                () => CountRunner.Sequentially(_ => Countdown.Count(n), 2),
-                () => CountRunner.InProcesses(n, 2), s_limit),
+            $"2 x Count({n:N0})",
+            () => CountTwice(n),
+            ("the grader's own two child processes", () => CountInTwoProcesses(n)),
+            ("your InProcesses", () => CountRunner.InProcesses(n, 2)),
             advice: "Start both child processes before waiting for either; read each one's output after all have started.");
     }
 
-    private static void Judge(SpeedupRule rule, Func<Speedup> reference, Func<Speedup> yours, string advice)
+    /// <summary>
+    /// Up to <see cref="Attempts"/> rounds of: one after another, the grader's version, yours. The best ratio of each
+    /// counts: on a busy machine a burst of load slows one measurement, rarely the same one twice. A best that
+    /// flatters a wrong runner is harmless here: whether the copies overlap at all is proved in SimultaneityGrader.
+    /// </summary>
+    private static void Judge(
+        SpeedupRule rule, string work, Action sequential, (string Name, Action Run) reference, (string Name, Action Run) yours,
+        string advice)
     {
         if (Environment.ProcessorCount < 2)
         {
@@ -53,34 +58,39 @@ public sealed class SpeedupGrader
                                 "same time still apply.");
         }
 
-        var bestReference = 0.0;
+        var bestMachine = 0.0;
+        var bestYours = 0.0;
         var tried = new List<string>();
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
-            var machine = reference();
-            var mine = yours();
-            bestReference = Math.Max(bestReference, machine.Ratio);
-            tried.Add($"attempt {attempt}: {mine}; {machine}");
-            if (mine.Ratio >= rule.Required(machine.Ratio))
+            var alone = Speedup.Time(s_limit, $"running {work} one after another", sequential);
+            var machine = new Speedup($"{work} on {reference.Name}", alone,
+                Speedup.Time(s_limit, $"running {work} on {reference.Name}", reference.Run));
+            var mine = new Speedup($"{work} through {yours.Name}", alone,
+                Speedup.Time(s_limit, $"running {work} through {yours.Name}", yours.Run));
+            bestMachine = Math.Max(bestMachine, machine.Ratio);
+            bestYours = Math.Max(bestYours, mine.Ratio);
+            tried.Add($"attempt {attempt}: {mine}; {reference.Name}: {machine.Concurrent.TotalMilliseconds:N0} ms ({machine.Ratio:0.0}x)");
+            if (bestYours >= rule.Required(bestMachine))
             {
-                TestContext.Out.WriteLine($"{mine} — the grader's own version here: {machine.Ratio:0.0}x. Required: " +
-                                          $"{rule.Required(machine.Ratio):0.00}x.");
+                TestContext.Out.WriteLine($"{string.Join("\n", tried)}\nBest: yours {bestYours:0.0}x, the grader's " +
+                                          $"{bestMachine:0.0}x; required {rule.Required(bestMachine):0.00}x.");
                 return;
             }
         }
 
-        if (bestReference < rule.MachineMinimum)
+        if (bestMachine < rule.MachineMinimum)
         {
-            Assert.Inconclusive($"Speed not graded: this machine is too busy right now (or has too few free cores) — even the " +
-                                $"grader's own version reached only {bestReference:0.0}x (at least {rule.MachineMinimum:0.0}x is " +
-                                $"needed to judge yours).\n{string.Join("\n", tried)}");
+            Assert.Inconclusive($"Speed not graded: this machine is too busy right now (or has too few free cores) — even " +
+                                $"{reference.Name} reached only {bestMachine:0.0}x (at least {rule.MachineMinimum:0.0}x is needed " +
+                                $"to judge yours).\n{string.Join("\n", tried)}");
         }
 
         Invariant.Holds(false,
-            $"Your version was not faster than one after another the way it should be on {Environment.ProcessorCount} cores " +
-            $"({Attempts} attempts):\n{string.Join("\n", tried)}\nRequired: at least {rule.Ideal:0.0}x, or {rule.Share:P0} of " +
-            $"what the grader's own version reached in the same attempt (at least {rule.Floor:0.0}x). {advice} " +
-            $"Read next: {ResultsGrader.ReadNext}");
+            $"{yours.Name} was not faster than one after another the way it should be on {Environment.ProcessorCount} cores " +
+            $"(best of {Attempts} attempts: {bestYours:0.0}x, while {reference.Name} reached {bestMachine:0.0}x):\n" +
+            $"{string.Join("\n", tried)}\nRequired: at least {rule.Ideal:0.0}x, or {rule.Share:P0} of the grader's best " +
+            $"(never below {rule.Floor:0.0}x). {advice} Read next: {ResultsGrader.ReadNext}");
     }
 
     private static void CountTwice(long n)
