@@ -1,0 +1,360 @@
+using Katas.PoolMap;
+
+namespace Katas.Graders.PoolMap;
+
+public sealed class PoolMapGrader
+{
+    private const string ReadNext =
+        "exercises/11-pool-map/README.md, and https://learn.microsoft.com/dotnet/standard/parallel-programming/how-to-write-a-simple-parallel-for-loop";
+
+    private const int Limit = 3;
+
+    /// <summary>Map over 6 items with 3 workers: two rounds, so the ideal speed-up is 3x.</summary>
+    private const int SlowItems = 6;
+
+    /// <summary>
+    /// What "about 3 times faster" must reach. The function sleeps, so a busy CPU hardly slows it; what is left
+    /// is waking threads up. 2.0 leaves 150 ms of slack on a 300 ms ideal; the best of three tries counts.
+    /// </summary>
+    private const double MinSpeedup = 2.0;
+
+    private static readonly TimeSpan s_runLimit = TimeSpan.FromSeconds(20);
+
+    private static readonly TimeSpan s_slowCall = TimeSpan.FromMilliseconds(150);
+
+    private int _minWorkerThreads;
+    private int _minIoThreads;
+
+    /// <summary>The calls of the run Coyote explored last: when it reports a deadlock, they say who was stuck.</summary>
+    private Calls? _last;
+
+    /// <summary>
+    /// The thread pool starts with one thread per core (2 here) and adds more only every half second or so.
+    /// Parallel.For, PLINQ and Task.Run take their workers from it; without this a correct Map with 3 workers
+    /// would often run 2 calls at once on a 2-core machine, and be failed for the machine's size, not its code.
+    /// </summary>
+    [OneTimeSetUp]
+    public void GiveThePoolThreadsForEveryWorker()
+    {
+        ThreadPool.GetMinThreads(out _minWorkerThreads, out _minIoThreads);
+        ThreadPool.SetMinThreads(Math.Max(_minWorkerThreads, 16), _minIoThreads);
+    }
+
+    [OneTimeTearDown]
+    public void GiveThePoolItsSizeBack() => ThreadPool.SetMinThreads(_minWorkerThreads, _minIoThreads);
+
+    [Test]
+    public void Results_come_back_in_the_order_of_the_items()
+    {
+        // The earlier the item, the slower its call: with several calls at once, they finish in reverse order.
+        var items = Enumerable.Range(1, SlowItems).ToArray();
+        var timesCalled = new int[items.Length];
+        string Slower(int item)
+        {
+            Interlocked.Increment(ref timesCalled[item - 1]);
+            Thread.Sleep(TimeSpan.FromMilliseconds(40 * (SlowItems + 1 - item)));
+            return Calls.Result(item);
+        }
+
+        var results = Bounded.Run(s_runLimit, "running Map over 6 items whose calls take 240, 200, ..., 40 ms",
+            () => Pool.Map(items, Slower, Limit));
+
+        Calls.MustBeMappedOnceInOrder(items, timesCalled, results,
+            $"Map({Calls.List(items)}, f, maxConcurrency: {Limit}) where f takes 240 ms for item 1, 200 ms for item 2, " +
+            "..., 40 ms for item 6,");
+    }
+
+    [Test]
+    public void Every_item_goes_to_the_function_exactly_once()
+    {
+        new ConcurrencyCheck
+        {
+            KataType = typeof(Pool),
+            Property = "every item goes to the function exactly once, and its result comes back in its place",
+            Iteration = () => Once(Scheduling.Systematic),
+            StressIteration = () => Once(Scheduling.RealThreads),
+            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ReadNext = ReadNext,
+        }.Verify();
+    }
+
+    [Test]
+    public void At_most_maxConcurrency_calls_run_at_once()
+    {
+        new ConcurrencyCheck
+        {
+            KataType = typeof(Pool),
+            Property = $"at most maxConcurrency ({Limit}) calls of the function run at once",
+            Iteration = () => Crowd(Scheduling.Systematic, items: SlowItems).Map(),
+            // More items on real threads: a Map that ignores the limit gets the chance to start more workers.
+            StressIteration = () => Crowd(Scheduling.RealThreads, items: 4 * Limit).Map(),
+            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ReadNext = ReadNext,
+        }.Verify();
+    }
+
+    [Test]
+    public void MaxConcurrency_calls_really_run_together()
+    {
+        new ConcurrencyCheck
+        {
+            KataType = typeof(Pool),
+            Property = $"{Limit} calls of the function run at the same time when maxConcurrency is {Limit}",
+            // Each call, once inside, waits until 3 have been inside together. A Map that runs fewer at once never
+            // gets there: Coyote reports the deadlock (on real threads, a time-out), and the calls say who waited.
+            Iteration = () => Company(Scheduling.Systematic).Map(),
+            StressIteration = () => Company(Scheduling.RealThreads).Map(),
+            StressRuns = 50,
+            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ReadNext = ReadNext,
+        }.Verify();
+    }
+
+    [Test]
+    public void Six_slow_calls_with_3_workers_take_about_a_third_of_the_time()
+    {
+        var items = Enumerable.Range(1, SlowItems).ToArray();
+        string Slow(int item)
+        {
+            Thread.Sleep(s_slowCall);
+            return Calls.Result(item);
+        }
+
+        var work = $"{SlowItems} calls of a function that sleeps {s_slowCall.TotalMilliseconds:0} ms";
+        var tries = new List<Speedup>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            IReadOnlyList<string>? results = null;
+            var speedup = Speedup.Measure(work,
+                sequential: () =>
+                {
+                    foreach (var item in items)
+                    {
+                        Slow(item);
+                    }
+                },
+                concurrent: () => results = Pool.Map(items, Slow, Limit),
+                s_runLimit);
+            tries.Add(speedup);
+            Invariant.Holds(results is not null && results.SequenceEqual(items.Select(Calls.Result)),
+                $"Map({Calls.List(items)}, f, maxConcurrency: {Limit}) returned {Calls.Shown(results ?? [])} instead of " +
+                $"{Calls.Shown(items.Select(Calls.Result))}.\nRead next: {ReadNext}");
+            if (speedup.Ratio >= MinSpeedup)
+            {
+                TestContext.Out.WriteLine(speedup);
+                return;
+            }
+        }
+
+        var best = tries.MaxBy(t => t.Ratio)!;
+        Invariant.Holds(false,
+            $"Map over {SlowItems} calls that sleep {s_slowCall.TotalMilliseconds:0} ms each, with maxConcurrency {Limit}, " +
+            $"should take about {SlowItems / Limit} x {s_slowCall.TotalMilliseconds:0} ms ({Limit} calls at a time, " +
+            $"{SlowItems / Limit} rounds): about {Limit} times faster than one after another. In {tries.Count} tries it was " +
+            $"at best {best.Ratio:0.0}x faster (at least {MinSpeedup:0.0}x is needed):\n" +
+            string.Join("\n", tries.Select(t => "  " + t)) + "\n" +
+            "Your Map runs fewer calls at once than it may: one after another, or fewer than maxConcurrency. " +
+            $"If MaxConcurrency_calls_really_run_together fails too, start there.\nRead next: {ReadNext}");
+    }
+
+    [Test]
+    public void Thousands_of_quick_items_are_each_mapped_once()
+    {
+        // Many tiny calls: shared state that is not thread-safe (a List<T> all workers Add to, an index read and
+        // moved on in two steps) gets hit thousands of times per run, on real threads.
+        const int Count = 10_000;
+        var items = Enumerable.Range(1, Count).ToArray();
+        for (var run = 1; run <= 5; run++)
+        {
+            var timesCalled = new int[Count];
+            string Quick(int item)
+            {
+                Interlocked.Increment(ref timesCalled[item - 1]);
+                return Calls.Result(item);
+            }
+
+            var call = $"Map over the items 1..{Count} with a function that returns at once, maxConcurrency {Limit} (run {run} of 5)";
+            IReadOnlyList<string>? results = null;
+            Exception? thrown = null;
+            Bounded.Run(s_runLimit, "running " + call, () =>
+            {
+                try
+                {
+                    results = Pool.Map(items, Quick, Limit);
+                }
+                catch (Exception e)
+                {
+                    thrown = e;
+                }
+            });
+
+            Invariant.Holds(thrown is null,
+                $"{call} threw {Describe(thrown)}, although the function never throws. Several threads changed something " +
+                "shared at the same time: a List<T> (Add is not thread-safe: two Adds at once can lose an item, or break " +
+                "the list), or an index moved on in two steps. Give each item its own slot, `results[i] = " +
+                $"function(items[i])` in an array made before the workers start.\nRead next: {ReadNext}");
+            Calls.MustBeMappedOnceInOrder(items, timesCalled, results, call);
+        }
+    }
+
+    [Test]
+    public void An_exception_in_the_function_reaches_the_caller()
+    {
+        new ConcurrencyCheck
+        {
+            KataType = typeof(Pool),
+            Property = "when the function throws for an item, Map throws it to its caller",
+            Iteration = () => Failing(Scheduling.Systematic),
+            StressIteration = () => Failing(Scheduling.RealThreads),
+            StressRuns = 50,
+            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ReadNext = ReadNext,
+        }.Verify();
+    }
+
+    [Test]
+    public void An_empty_list_gives_an_empty_result()
+    {
+        var called = 0;
+        var results = Bounded.Run(s_runLimit, "running Map over an empty list",
+            () => Pool.Map(Array.Empty<int>(), item =>
+            {
+                Interlocked.Increment(ref called);
+                return Calls.Result(item);
+            }, Limit));
+
+        Invariant.Holds(results is not null && results.Count == 0,
+            $"Map([], f, maxConcurrency: {Limit}) returned {(results is null ? "null" : Calls.Shown(results))}. Over no items " +
+            $"it returns an empty list (Python's pool.map(f, []) returns []).\nRead next: {ReadNext}");
+        Invariant.Holds(called == 0,
+            $"Map([], f, maxConcurrency: {Limit}) called the function {called} times: with no items there is nothing to call " +
+            $"it with. Take an index only if it is below items.Count.\nRead next: {ReadNext}");
+    }
+
+    [Test]
+    public void Fewer_items_than_workers_are_mapped_too()
+    {
+        foreach (int[] items in (int[][])[[7], [7, 8]])
+        {
+            var timesCalled = new int[items.Length];
+            string Function(int item)
+            {
+                Interlocked.Increment(ref timesCalled[Array.IndexOf(items, item)]);
+                return Calls.Result(item);
+            }
+
+            var call = $"Map({Calls.List(items)}, f, maxConcurrency: {Limit})";
+            var results = Bounded.Run(s_runLimit, "running " + call, () => Pool.Map(items, Function, Limit));
+            Calls.MustBeMappedOnceInOrder(items, timesCalled, results, call);
+        }
+    }
+
+    [Test]
+    public void A_limit_below_one_is_rejected()
+    {
+        foreach (var limit in new[] { 0, -1 })
+        {
+            Exception? thrown = null;
+            Bounded.Run(s_runLimit, $"calling Map with maxConcurrency {limit}", () =>
+            {
+                try
+                {
+                    Pool.Map([1, 2, 3], Calls.Result, limit);
+                }
+                catch (Exception e)
+                {
+                    thrown = e;
+                }
+            });
+
+            Invariant.Holds(thrown is ArgumentOutOfRangeException,
+                $"Map([1, 2, 3], f, maxConcurrency: {limit}) {(thrown is null ? "returned normally" : "threw " + Describe(thrown))}. " +
+                "With no workers nothing could ever run: Map must refuse it with an ArgumentOutOfRangeException before it " +
+                $"starts anything (Python's Pool(processes=0) raises ValueError).\nRead next: {ReadNext}");
+        }
+    }
+
+    [Test]
+    public void The_lesson_program_runs_slow_print_for_5_10_20_at_once()
+    {
+        var pause = TimeSpan.FromMilliseconds(500);
+        var output = new CappedWriter();
+        Bounded.Run(s_runLimit, "running PoolMapProgram.Run (slow_print over [5, 10, 20] with 3 workers)",
+            () => PoolMapProgram.Run(output, pause));
+
+        var lines = output.Lines();
+        var shown = $"\nThe program printed:\n{output}";
+        Invariant.Holds(lines.Count == 7,
+            $"PoolMapProgram.Run printed {lines.Count} lines; it prints 7: a \"Вызов\" and a \"Конец\" line for each of 5, 10 " +
+            $"and 20, then the results.{shown}\nRead next: {ReadNext}");
+        var starts = lines.Take(3).ToList();
+        Invariant.Holds(starts.All(line => line.StartsWith("Вызов ", StringComparison.Ordinal)) &&
+                        lines.Skip(3).Take(3).All(line => line.StartsWith("Конец ", StringComparison.Ordinal)),
+            $"With 3 workers, slow_print starts for 5, 10 and 20 at once (three \"Вызов\" lines), and all three end " +
+            $"{pause.TotalMilliseconds:0} ms later (three \"Конец\" lines), as in the lesson. Your Map did not run them " +
+            $"together.{shown}\nRead next: {ReadNext}");
+        Invariant.Holds(new[] { "5", "10", "20" }.All(n => starts.Any(line => line.StartsWith($"Вызов {n} ", StringComparison.Ordinal))),
+            $"The three \"Вызов\" lines must be for 5, 10 and 20, once each.{shown}\nRead next: {ReadNext}");
+        Invariant.Holds(lines[6] == "[5, 10, 20]",
+            $"The last line is the list Map returned, in the order of the numbers: [5, 10, 20], not \"{lines[6]}\".{shown}" +
+            $"\nRead next: {ReadNext}");
+    }
+
+    private void Once(Scheduling scheduling)
+    {
+        var calls = _last = new Calls(SlowItems, Limit, scheduling);
+        var results = calls.Map();
+        calls.MustHaveMappedEachItemOnceInOrder(results);
+    }
+
+    private Calls Crowd(Scheduling scheduling, int items) =>
+        _last = new Calls(items, Limit, scheduling) { CountsAgainstLimit = true, Pause = TimeSpan.FromMilliseconds(2) };
+
+    private Calls Company(Scheduling scheduling) =>
+        _last = new Calls(SlowItems, Limit, scheduling) { WaitForCompany = true };
+
+    private void Failing(Scheduling scheduling)
+    {
+        const int FailingItem = 4;
+        var calls = _last = new Calls(SlowItems, Limit, scheduling) { FailingItem = FailingItem };
+        var call = $"Map({Calls.List(calls.Items)}, f, maxConcurrency: {Limit})";
+        IReadOnlyList<string>? results = null;
+        Exception? thrown = null;
+        try
+        {
+            results = Pool.Map(calls.Items, calls.Function, Limit);
+        }
+        catch (Exception e)
+        {
+            thrown = e;
+        }
+
+        calls.ThrowIfBroken();
+        var failure = calls.Failure;
+        Invariant.Holds(failure is not null,
+            $"{call}, where f throws for item {FailingItem}: f was never called with {FailingItem}, so it never threw. " +
+            "Every item must go to the function.");
+        Invariant.Holds(thrown is not null,
+            $"{call}, where f throws InvalidOperationException(\"{failure!.Message}\") for item {FailingItem}: Map returned " +
+            $"{Calls.Shown(results ?? [])} normally, as if nothing had gone wrong. The caller must learn that an item " +
+            "failed (the lesson's pool.map raises the worker's exception again in the caller). Parallel.For does it for " +
+            "you: it throws an AggregateException holding the exception. With workers of your own, catch the exception in " +
+            "the worker, keep it, and throw it from Map once every worker is done.");
+        Invariant.Holds(Holds(thrown!, failure),
+            $"{call}, where f throws InvalidOperationException(\"{failure.Message}\") for item {FailingItem}: Map threw " +
+            $"{Describe(thrown)}, which is not that exception and does not hold it. Let the function's own exception " +
+            "through: directly, or inside an AggregateException (as Parallel.For and PLINQ do), so that the caller can " +
+            "see what failed.");
+    }
+
+    /// <summary>Whether <paramref name="thrown"/> is <paramref name="failure"/>, or holds it as an inner exception.</summary>
+    private static bool Holds(Exception? thrown, Exception failure) => thrown switch
+    {
+        null => false,
+        _ when ReferenceEquals(thrown, failure) => true,
+        AggregateException many => many.InnerExceptions.Any(inner => Holds(inner, failure)),
+        _ => Holds(thrown.InnerException, failure),
+    };
+
+    private static string Describe(Exception? e) => e is null ? "nothing" : $"{e.GetType().Name}(\"{e.Message}\")";
+}
