@@ -29,7 +29,7 @@ internal sealed class Calls
     /// Scheduling points a call stays inside under Coyote: a real function takes a while, and while it does,
     /// the other workers go on. With none, every call would be over before the next worker got its turn.
     /// </summary>
-    private const int StepsInside = 2;
+    private const int StepsInside = 1;
 
     private readonly object _gate = new();
     private readonly Scheduling _scheduling;
@@ -56,11 +56,19 @@ internal sealed class Calls
     public int Limit { get; }
 
     /// <summary>
-    /// Each call, once inside, waits until <see cref="Limit"/> calls have been inside together (or all the
-    /// items, if there are fewer). A Map that runs fewer at once can never get there: under Coyote that is a
-    /// deadlock, on real threads a time-out.
+    /// Each call, once inside, waits until <see cref="MustRunTogether"/> calls have been inside together. A Map
+    /// that runs one call at a time can never get there: under Coyote that is a deadlock, on real threads a
+    /// time-out.
     /// </summary>
     public bool WaitForCompany { get; init; }
+
+    /// <summary>
+    /// How many calls a correct Map must have run at once at some point: 2, not <see cref="Limit"/>.
+    /// MaxDegreeOfParallelism and WithDegreeOfParallelism are ceilings, and PLINQ or Parallel.For may use fewer
+    /// workers than the ceiling (fewer threads free, fewer partitions); a Map that does is still correct. Two
+    /// together is what tells a pool from a loop.
+    /// </summary>
+    public int MustRunTogether => Math.Min(2, Items.Length);
 
     /// <summary>
     /// Whether a call that finds more than <see cref="Limit"/> calls inside breaks the run. Only the check of that
@@ -245,30 +253,26 @@ internal sealed class Calls
             most = _mostInside;
         }
 
-        var together = Math.Min(Limit, Items.Length);
         if (inside.Count == 0)
         {
             return $"Map({List(Items)}, f, maxConcurrency: {Limit}) stopped making progress although no call of the " +
                 "function was running: a worker waits for something that never comes.";
         }
 
-        var headline = most == 1
-            ? $"Map({List(Items)}, f, maxConcurrency: {Limit}) must run {together} calls at the same time, but it ran " +
-              "only one at a time: your Map calls the function one item after another."
-            : $"Map({List(Items)}, f, maxConcurrency: {Limit}) must run {together} calls at the same time, but at most " +
-              $"{most} ran together: your Map lets fewer than maxConcurrency calls run at once.";
-        return headline + "\n" +
+        return $"Map({List(Items)}, f, maxConcurrency: {Limit}) must run calls of the function at the same time (up to " +
+            $"{Limit} at once; at least {MustRunTogether} together at some point), but it ran " +
+            (most <= 1 ? "only one at a time: your Map calls the function one item after another.\n" : $"at most {most} together.\n") +
             $"{Capitalized(Describe(inside))} {(inside.Count == 1 ? "was" : "were")} inside the function, waiting for " +
             $"company; {(done.Count == 0 ? "no call had finished" : Describe(done) + " had finished")}, and no other call " +
-            $"started. A pool of {Limit} (the lesson's Pool(processes={Limit})) keeps all {Limit} workers busy while " +
-            "items are left: fewer at once is never wrong in the results, but it throws away the speed the pool is for. " +
-            "With Parallel.For, ParallelOptions.MaxDegreeOfParallelism = maxConcurrency; with workers of your own, start " +
-            "maxConcurrency of them.";
+            $"started. A pool of {Limit} (the lesson's Pool(processes={Limit})) runs up to {Limit} calls at once while items " +
+            "are left: one at a time is a pool of 1, no faster than a loop. With Parallel.For, give it ParallelOptions with " +
+            "MaxDegreeOfParallelism = maxConcurrency (not 1); with workers of your own, start maxConcurrency of them and " +
+            "start them all before you wait for any.";
     }
 
     private void WaitUntilEnoughWereInside()
     {
-        var together = Math.Min(Limit, Items.Length);
+        var together = MustRunTogether;
         string? stuck = null;
         lock (_gate)
         {

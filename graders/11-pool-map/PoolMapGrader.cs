@@ -13,10 +13,19 @@ public sealed class PoolMapGrader
     private const int SlowItems = 6;
 
     /// <summary>
-    /// What "about 3 times faster" must reach. The function sleeps, so a busy CPU hardly slows it; what is left
-    /// is waking threads up. 2.0 leaves 150 ms of slack on a 300 ms ideal; the best of three tries counts.
+    /// Items under Coyote: one more than the limit, so that a Map that ignores it can go over. Every item costs
+    /// scheduling steps, and each step is a thread switch: on a loaded machine 6 items made a correct Map's
+    /// exploration take longer than its time limit.
     /// </summary>
-    private const double MinSpeedup = 2.0;
+    private const int SystematicItems = Limit + 1;
+
+    /// <summary>
+    /// What Map must reach over one after another: 6 calls take 2 rounds with 3 workers (3x), 3 rounds with 2
+    /// (2x: PLINQ and Parallel.For may use fewer workers than the ceiling, and that is not wrong), 6 with 1 (1x).
+    /// 1.5 sits between a loop and two workers with room both ways; the function sleeps, so a busy CPU hardly
+    /// slows it, and the best of three tries counts.
+    /// </summary>
+    private const double MinSpeedup = 1.5;
 
     private static readonly TimeSpan s_runLimit = TimeSpan.FromSeconds(20);
 
@@ -85,7 +94,7 @@ public sealed class PoolMapGrader
         {
             KataType = typeof(Pool),
             Property = $"at most maxConcurrency ({Limit}) calls of the function run at once",
-            Iteration = () => Crowd(Scheduling.Systematic, items: SlowItems).Map(),
+            Iteration = () => Crowd(Scheduling.Systematic, items: SystematicItems).Map(),
             // More items on real threads: a Map that ignores the limit gets the chance to start more workers.
             StressIteration = () => Crowd(Scheduling.RealThreads, items: 4 * Limit).Map(),
             ExplainDeadlock = () => _last!.ExplainStuck(),
@@ -94,13 +103,13 @@ public sealed class PoolMapGrader
     }
 
     [Test]
-    public void MaxConcurrency_calls_really_run_together()
+    public void Calls_really_run_together()
     {
         new ConcurrencyCheck
         {
             KataType = typeof(Pool),
-            Property = $"{Limit} calls of the function run at the same time when maxConcurrency is {Limit}",
-            // Each call, once inside, waits until 3 have been inside together. A Map that runs fewer at once never
+            Property = $"calls of the function run at the same time when maxConcurrency is {Limit}",
+            // Each call, once inside, waits until 2 have been inside together. A Map that runs one at a time never
             // gets there: Coyote reports the deadlock (on real threads, a time-out), and the calls say who waited.
             Iteration = () => Company(Scheduling.Systematic).Map(),
             StressIteration = () => Company(Scheduling.RealThreads).Map(),
@@ -111,7 +120,7 @@ public sealed class PoolMapGrader
     }
 
     [Test]
-    public void Six_slow_calls_with_3_workers_take_about_a_third_of_the_time()
+    public void Six_slow_calls_through_Map_are_faster_than_one_after_another()
     {
         var items = Enumerable.Range(1, SlowItems).ToArray();
         string Slow(int item)
@@ -150,11 +159,11 @@ public sealed class PoolMapGrader
         Invariant.Holds(false,
             $"Map over {SlowItems} calls that sleep {s_slowCall.TotalMilliseconds:0} ms each, with maxConcurrency {Limit}, " +
             $"should take about {SlowItems / Limit} x {s_slowCall.TotalMilliseconds:0} ms ({Limit} calls at a time, " +
-            $"{SlowItems / Limit} rounds): about {Limit} times faster than one after another. In {tries.Count} tries it was " +
+            $"{SlowItems / Limit} rounds): up to {Limit} times faster than one after another. In {tries.Count} tries it was " +
             $"at best {best.Ratio:0.0}x faster (at least {MinSpeedup:0.0}x is needed):\n" +
             string.Join("\n", tries.Select(t => "  " + t)) + "\n" +
-            "Your Map runs fewer calls at once than it may: one after another, or fewer than maxConcurrency. " +
-            $"If MaxConcurrency_calls_really_run_together fails too, start there.\nRead next: {ReadNext}");
+            "Your Map does not run the calls at the same time: it waits for one before it starts the next. " +
+            $"If Calls_really_run_together fails too, start there.\nRead next: {ReadNext}");
     }
 
     [Test]
@@ -275,26 +284,33 @@ public sealed class PoolMapGrader
     }
 
     [Test]
-    public void The_lesson_program_runs_slow_print_for_5_10_20_at_once()
+    public void The_lesson_program_runs_slow_print_for_5_10_20_together()
     {
         var pause = TimeSpan.FromMilliseconds(500);
         var output = new CappedWriter();
         Bounded.Run(s_runLimit, "running PoolMapProgram.Run (slow_print over [5, 10, 20] with 3 workers)",
             () => PoolMapProgram.Run(output, pause));
 
-        var lines = output.Lines();
+        var lines = output.Lines().ToList();
         var shown = $"\nThe program printed:\n{output}";
         Invariant.Holds(lines.Count == 7,
             $"PoolMapProgram.Run printed {lines.Count} lines; it prints 7: a \"Вызов\" and a \"Конец\" line for each of 5, 10 " +
             $"and 20, then the results.{shown}\nRead next: {ReadNext}");
-        var starts = lines.Take(3).ToList();
-        Invariant.Holds(starts.All(line => line.StartsWith("Вызов ", StringComparison.Ordinal)) &&
-                        lines.Skip(3).Take(3).All(line => line.StartsWith("Конец ", StringComparison.Ordinal)),
-            $"With 3 workers, slow_print starts for 5, 10 and 20 at once (three \"Вызов\" lines), and all three end " +
-            $"{pause.TotalMilliseconds:0} ms later (three \"Конец\" lines), as in the lesson. Your Map did not run them " +
-            $"together.{shown}\nRead next: {ReadNext}");
-        Invariant.Holds(new[] { "5", "10", "20" }.All(n => starts.Any(line => line.StartsWith($"Вызов {n} ", StringComparison.Ordinal))),
-            $"The three \"Вызов\" lines must be for 5, 10 and 20, once each.{shown}\nRead next: {ReadNext}");
+        foreach (var number in PoolMapProgram.Numbers)
+        {
+            var start = lines.FindIndex(line => line.StartsWith($"Вызов {number} ", StringComparison.Ordinal));
+            var end = lines.FindIndex(line => line.StartsWith($"Конец {number} ", StringComparison.Ordinal));
+            Invariant.Holds(start >= 0 && end > start,
+                $"slow_print({number}) must print a \"Вызов {number}\" line and, after it, a \"Конец {number}\" line: every " +
+                $"number goes to slow_print once.{shown}\nRead next: {ReadNext}");
+        }
+
+        // The lesson shows all three starting at once; two is what a pool must manage (see Calls.MustRunTogether).
+        var firstEnd = lines.FindIndex(line => line.StartsWith("Конец ", StringComparison.Ordinal));
+        Invariant.Holds(firstEnd >= 2,
+            $"With 3 workers, slow_print starts for 5, 10 and 20 together (\"Вызов\" lines one after another), and they end " +
+            $"{pause.TotalMilliseconds:0} ms later (\"Конец\" lines), as in the lesson. Your Map ran them one at a time: " +
+            $"each \"Вызов\" came only after the call before it had ended.{shown}\nRead next: {ReadNext}");
         Invariant.Holds(lines[6] == "[5, 10, 20]",
             $"The last line is the list Map returned, in the order of the numbers: [5, 10, 20], not \"{lines[6]}\".{shown}" +
             $"\nRead next: {ReadNext}");
@@ -302,7 +318,7 @@ public sealed class PoolMapGrader
 
     private void Once(Scheduling scheduling)
     {
-        var calls = _last = new Calls(SlowItems, Limit, scheduling);
+        var calls = _last = new Calls(ItemsFor(scheduling), Limit, scheduling);
         var results = calls.Map();
         calls.MustHaveMappedEachItemOnceInOrder(results);
     }
@@ -311,12 +327,14 @@ public sealed class PoolMapGrader
         _last = new Calls(items, Limit, scheduling) { CountsAgainstLimit = true, Pause = TimeSpan.FromMilliseconds(2) };
 
     private Calls Company(Scheduling scheduling) =>
-        _last = new Calls(SlowItems, Limit, scheduling) { WaitForCompany = true };
+        _last = new Calls(ItemsFor(scheduling), Limit, scheduling) { WaitForCompany = true };
+
+    private static int ItemsFor(Scheduling scheduling) => scheduling == Scheduling.Systematic ? SystematicItems : SlowItems;
 
     private void Failing(Scheduling scheduling)
     {
         const int FailingItem = 4;
-        var calls = _last = new Calls(SlowItems, Limit, scheduling) { FailingItem = FailingItem };
+        var calls = _last = new Calls(ItemsFor(scheduling), Limit, scheduling) { FailingItem = FailingItem };
         var call = $"Map({Calls.List(calls.Items)}, f, maxConcurrency: {Limit})";
         IReadOnlyList<string>? results = null;
         Exception? thrown = null;
