@@ -238,7 +238,11 @@ internal sealed class Calls
             (results.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal))
                 ? "Every result is there, in the wrong place: they are in the order the calls finished, not the order of " +
                   "the items. Put the result of items[i] at index i: `results[i] = function(items[i])`."
-                : $"At index {misplaced} there is {results[misplaced] ?? "null"} instead of {expected[misplaced]}."));
+                : $"At index {misplaced} there is {results[misplaced] ?? "null"} instead of {expected[misplaced]}." +
+                  (results.Any(result => result is null)
+                      ? " A null is a slot nobody wrote: a worker had not finished when Map returned, or two List<T>.Add " +
+                        "calls at once lost a result (List<T> is not thread-safe)."
+                      : "")));
     }
 
     /// <summary>Why calls could not go on: read after Coyote reported a deadlock, or after a time-out on real threads.</summary>
