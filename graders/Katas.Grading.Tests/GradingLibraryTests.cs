@@ -24,6 +24,22 @@ public sealed class CappedWriterTests
 
         writer.Lines().Should().Equal("3000000", "6000000");
     }
+
+    [Test]
+    public void Keeps_lines_whole_when_threads_write_them_at_once()
+    {
+        var writer = new CappedWriter();
+
+        Parallel.For(0, 4, thread =>
+        {
+            for (var line = 0; line < 500; line++)
+            {
+                writer.WriteLine($"thread {thread} line {line}");
+            }
+        });
+
+        writer.Lines().Should().HaveCount(2000).And.OnlyContain(line => line.StartsWith("thread ") && line.IndexOf("thread", 1) < 0);
+    }
 }
 
 public sealed class BoundedTests
@@ -71,7 +87,8 @@ public sealed class UncontrolledApiTests
     {
         var found = UncontrolledApi.FindIn(typeof(UncontrolledApiTests)).Select(api => api.Api);
 
-        found.Should().Contain(["System.Threading.Lock", "Thread.Name", "[MethodImpl(MethodImplOptions.Synchronized)]"]);
+        found.Should().Contain(["System.Threading.Lock", "Thread.Name", "[MethodImpl(MethodImplOptions.Synchronized)]",
+            "Parallel.For", "PLINQ (AsParallel)"]);
         found.Should().NotContain(api => api.Contains("Monitor") || api.Contains("SemaphoreSlim"));
     }
 
@@ -135,6 +152,8 @@ public sealed class UncontrolledApiTests
         {
             s_semaphore.Wait();
             _ = new Thread(() => { }) { Name = "named" };
+            Parallel.For(0, 1, _ => { });
+            _ = new[] { 1 }.AsParallel().ToList();
             s_semaphore.Release();
         }
     }

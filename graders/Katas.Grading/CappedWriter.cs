@@ -60,6 +60,12 @@ public sealed class CappedWriter(int capacity = 64 * 1024) : TextWriter
 
     public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
 
+    /// <summary>
+    /// The line and its end in one step, as Console.Out does: TextWriter's own WriteLine writes them in two, so
+    /// two threads printing lines at once would get "line 1line 2" and two empty lines.
+    /// </summary>
+    public override void WriteLine(string? value) => Write(value + NewLine);
+
     public override string ToString()
     {
         lock (_gate)

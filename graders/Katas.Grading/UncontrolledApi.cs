@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Katas.Grading;
 
 /// <summary>A synchronization API that Coyote 1.7.11 cannot control, found in the student's compiled code.</summary>
@@ -31,6 +33,25 @@ public sealed record UncontrolledApi(string Api, string Advice)
         [("System.Threading.ThreadPool", "UnsafeQueueUserWorkItem")] = ("ThreadPool.UnsafeQueueUserWorkItem", "use Task.Run or new Thread"),
     };
 
+    // Types any call on which makes Coyote's verdict untrustworthy; "{0}" in the name is the member called.
+    // Measured with kata 11 (a limit of 3 workers, 6 items, 100 interleavings each):
+    // - Parallel.For and Parallel.ForEach(source, options, body) are rewritten to Coyote's own Parallel, which
+    //   replaces MaxDegreeOfParallelism with a fixed 4 and then ran every iteration one at a time: a correct loop
+    //   that must run 3 calls together is reported as "Deadlock detected".
+    // - Parallel.ForEach with a ParallelLoopState or an index, Parallel.ForEachAsync and PLINQ (AsParallel) pass
+    //   through uncontrolled and fail inside the framework (NullReferenceException, ArgumentNullException "key"),
+    //   reported as an unhandled exception of the student's code.
+    // After the build's rewrite the calls of the first kind point at Coyote's type, so both names are listed.
+    private static readonly Dictionary<string, (string Api, string Advice)> s_calledTypes = new()
+    {
+        ["System.Threading.Tasks.Parallel"] = ("Parallel.{0}", ParallelAdvice),
+        ["Microsoft.Coyote.Rewriting.Types.Threading.Tasks.Parallel"] = ("Parallel.{0}", ParallelAdvice),
+        ["System.Linq.ParallelEnumerable"] = ("PLINQ (AsParallel)", ParallelAdvice),
+    };
+
+    private const string ParallelAdvice =
+        "start the workers yourself (new Thread or Task.Run); Coyote runs Parallel loops one iteration at a time and cannot run PLINQ";
+
     /// <summary>The uncontrolled APIs that the assembly holding <paramref name="kataType"/> uses.</summary>
     public static IReadOnlyList<UncontrolledApi> FindIn(Type kataType) => FindIn(CompiledCode.Of(kataType));
 
@@ -50,6 +71,11 @@ public sealed record UncontrolledApi(string Api, string Advice)
             if (s_members.TryGetValue((member.TypeFullName, member.Name), out var api))
             {
                 found.Add(new UncontrolledApi(api.Api, api.Advice));
+            }
+
+            if (s_calledTypes.TryGetValue(member.TypeFullName, out var called))
+            {
+                found.Add(new UncontrolledApi(string.Format(CultureInfo.InvariantCulture, called.Api, member.Name), called.Advice));
             }
         }
 
