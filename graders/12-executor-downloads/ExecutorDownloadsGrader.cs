@@ -93,9 +93,10 @@ public sealed class ExecutorDownloadsGrader
                   "one starts. Start up to maxConcurrency downloads, then await them."
                 : $"It uses only {most} of the 4 allowed.") +
             $" It took {took.TotalMilliseconds:N0} ms; 4 at a time take about {ideal.TotalMilliseconds:N0} ms.\nRead next: {ReadNext}");
-        // 4 at a time is 4x faster than one after another; a busy 2-core machine loses some of it. 2x is far below
-        // 4 at a time and far above anything that runs the downloads one after another.
-        Invariant.Holds(ratio >= 2,
+        // 4 at a time is 4x faster than one after another; a busy 2-core machine loses a good part of it (2.6x seen
+        // under a load average of 50). 1.5x still leaves far behind anything that, with 4 requests open at some moment,
+        // mostly makes the downloads wait for each other (a lock around the whole download: 1x).
+        Invariant.Holds(ratio >= 1.5,
             $"DownloadAllAsync took {took.TotalMilliseconds:N0} ms for 12 downloads the server holds {delay.TotalMilliseconds:N0} ms " +
             $"each, 4 at a time: only {ratio:0.0}x faster than one after another ({oneAfterAnother.TotalMilliseconds:N0} ms); 4 at a " +
             $"time take about {ideal.TotalMilliseconds:N0} ms. Something makes the downloads wait for each other.\nRead next: {ReadNext}");
@@ -197,7 +198,7 @@ public sealed class ExecutorDownloadsGrader
 
         var task = Bounded.Run(Session.Limit, "calling DownloadAllAsync", () =>
             session.Downloader.DownloadAllAsync(Session.Urls(documents), 4, cancel.Token));
-        ExpectStopOnCancel(session, cancel, "DownloadAllAsync(8 URLs, maxConcurrency: 4, token)",
+        ExpectStopOnCancel(session, cancel, "DownloadAllAsync(8 URLs, maxConcurrency: 4, token)", maxConcurrency: 4,
             () => WaitFor(task, s_stopLimit), () => Outcome(task));
     }
 
@@ -224,7 +225,7 @@ public sealed class ExecutorDownloadsGrader
             var next = Bounded.Run(Session.Limit, "calling MoveNextAsync for the second download",
                 () => enumerator.MoveNextAsync().AsTask());
             ExpectStopOnCancel(session, cancel, "DownloadAsCompletedAsync(6 URLs, maxConcurrency: 3, token), after it yielded the first download,",
-                () => WaitFor(next, s_stopLimit), () => Outcome(next));
+                maxConcurrency: 3, () => WaitFor(next, s_stopLimit), () => Outcome(next));
         }
         finally
         {
@@ -260,12 +261,15 @@ public sealed class ExecutorDownloadsGrader
             $"Like a future's result() in as_completed, awaiting the failed download throws.\nRead next: {ReadNext}");
     }
 
-    private static void ExpectStopOnCancel(Session session, CancellationTokenSource cancel, string call, Func<bool> ended, Func<Exception?> outcome)
+    private static void ExpectStopOnCancel(
+        Session session, CancellationTokenSource cancel, string call, int maxConcurrency, Func<bool> ended, Func<Exception?> outcome)
     {
         var started = session.Server.WaitUntil(s => s.InFlight >= 1, Session.Limit);
         Invariant.Holds(started, $"{call} sent no request within {Session.Limit.TotalSeconds:0} s.\nRead next: {ReadNext}");
-        // Let the others start too (a correct version starts them at once): canceling must stop all of them.
-        session.Server.WaitUntil(s => s.InFlight >= 3, TimeSpan.FromSeconds(2));
+        // Wait for all maxConcurrency requests to reach the server (a correct version sends them at once): one still on
+        // its way when the token is canceled would be counted below as started after the cancel. Canceling must stop
+        // all of them. A version that sends fewer is judged by the other tests; here it only costs the wait.
+        session.Server.WaitUntil(s => s.InFlight >= maxConcurrency, TimeSpan.FromSeconds(5));
         var inFlight = session.Server.InFlight;
         var requestsBefore = session.Server.Requests;
 
