@@ -20,7 +20,7 @@ Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} c
                   "another without delay; *ideal* is one delay plus transfer; *one after another* is every delay plus " +
                   $"transfer. Medians of {runs} runs (min-max in brackets).");
 Console.WriteLine();
-Console.WriteLine("| documents | MB | transfer ms | ideal ms | wall ms | wall / ideal | one after another ms | speed-up | most in flight |");
+Console.WriteLine("| documents | MB | transfer ms | ideal ms | wall ms | wall / ideal | one after another ms | speed-up | most in flight (lowest run) |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
 foreach (var count in new[] { 9, 100 })
 {
