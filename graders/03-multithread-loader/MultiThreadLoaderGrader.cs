@@ -116,7 +116,10 @@ public sealed class MultiThreadLoaderGrader
     [Order(4)]
     public void All_downloads_are_in_flight_at_the_same_time()
     {
-        using var scene = new Scene();
+        // The server holds every request until all 9 are in flight (or none has arrived for 1.5 s), then for the delay.
+        // On a loaded machine threads start a moment apart; without the gathering, the first would be answered before
+        // the last had connected, and a correct driver would look only partly concurrent.
+        using var scene = new Scene(gatherInFlight: 9);
         var delay = TimeSpan.FromMilliseconds(600);
         var documents = scene.Server.AddDocuments(9, delay, seed: 3);
         foreach (var document in documents)
@@ -125,13 +128,16 @@ public sealed class MultiThreadLoaderGrader
         }
 
         var (_, took) = scene.RunDriver();
-        var oneAfterAnother = delay * documents.Count;
-        var ratio = oneAfterAnother / took;
         var most = scene.Server.MaxInFlight;
+        var oneAfterAnother = delay * documents.Count;
+        // From the moment all were in flight: a correct driver needs about one delay more; one that reads the
+        // responses one after another needs all of them.
+        var afterAll = scene.DriverReturnedAt - (scene.Server.GatheredAt ?? TimeSpan.Zero);
+        var ratio = oneAfterAnother / afterAll;
         TestContext.Out.WriteLine(
-            $"{documents.Count} downloads, each held {delay.TotalMilliseconds:N0} ms by the server: one after another at least " +
-            $"{oneAfterAnother.TotalMilliseconds:N0} ms; DownloadAll took {took.TotalMilliseconds:N0} ms ({ratio:0.0}x); " +
-            $"most in flight at once: {most}.");
+            $"{documents.Count} downloads, each held {delay.TotalMilliseconds:N0} ms by the server: most in flight at once: {most}; " +
+            $"DownloadAll took {took.TotalMilliseconds:N0} ms, {afterAll.TotalMilliseconds:N0} ms of it after all were in flight " +
+            $"({ratio:0.0}x faster than the {oneAfterAnother.TotalMilliseconds:N0} ms of one after another).");
 
         Invariant.Holds(most == documents.Count,
             $"The server never had all {documents.Count} downloads in flight together: at most {most} at once. " +
@@ -139,16 +145,15 @@ public sealed class MultiThreadLoaderGrader
                 ? "The loaders ran one after another. Start every loader first, and only then Join them: a Join right after " +
                   "each Start waits for that download before the next one begins."
                 : "Some loaders started only after others had finished: start all of them before joining any.") +
-            $" DownloadAll took {took.TotalMilliseconds:N0} ms; one after another the downloads take at least " +
-            $"{oneAfterAnother.TotalMilliseconds:N0} ms.\nRead next: {ReadNext}");
-        // All at once they take about one delay (9x); a busy 2-core machine adds some (6x seen under a load average of
-        // 50). 3x, three delays, leaves room for that and is still far from one after another (1x). The in-flight count
-        // above is the exact check; this one is for loaders that all start, then wait for each other while they read.
-        Invariant.Holds(ratio >= 3,
-            $"DownloadAll took {took.TotalMilliseconds:N0} ms for {documents.Count} downloads the server holds " +
-            $"{delay.TotalMilliseconds:N0} ms each: only {ratio:0.0}x faster than one after another " +
-            $"({oneAfterAnother.TotalMilliseconds:N0} ms). Running all at once, they take about {delay.TotalMilliseconds:N0} ms. " +
-            $"Something makes the loaders wait for each other.\nRead next: {ReadNext}");
+            $" DownloadAll took {took.TotalMilliseconds:N0} ms (the server waits up to {scene.Server.GatherQuiet.TotalSeconds:0.0} s " +
+            $"for the next request before it answers).\nRead next: {ReadNext}");
+        // All at once: one delay plus the transfer (about 1.1x the delay, 8x; a 2-core machine under a load average of
+        // 100 still makes 3x). 2x, half the time of one after another, is far from both.
+        Invariant.Holds(ratio >= 2,
+            $"All {documents.Count} downloads were in flight at once, but DownloadAll returned only {afterAll.TotalMilliseconds:N0} ms " +
+            $"later, though the server answered each of them {delay.TotalMilliseconds:N0} ms after it arrived: only {ratio:0.0}x " +
+            $"faster than one after another ({oneAfterAnother.TotalMilliseconds:N0} ms). Something makes the loaders wait for each " +
+            $"other after their requests are sent (a lock around reading the response?).\nRead next: {ReadNext}");
     }
 
     [Test]

@@ -14,18 +14,23 @@ internal sealed class Scene : IDisposable
     public const string ReadNext =
         "exercises/03-multithread-loader/README.md, and https://learn.microsoft.com/dotnet/standard/threading/using-threads-and-threading";
 
-    /// <summary>Longest a driver run may take; a correct one takes about one server delay.</summary>
-    public static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(30);
+    /// <summary>Longest a driver run may take; a correct one takes about one server delay, one after another about 20 s.</summary>
+    public static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
 
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false });
 
-    public Scene()
+    /// <param name="gatherInFlight">Hold every request until this many are in flight (see DocumentServer.GatherInFlight).</param>
+    public Scene(int gatherInFlight = 0)
     {
+        Server = new DocumentServer { GatherInFlight = gatherInFlight };
         Folder = Directory.CreateTempSubdirectory("katas-03-").FullName;
         Output = new AnnouncementWriter(Folder);
     }
 
-    public DocumentServer Server { get; } = new();
+    public DocumentServer Server { get; }
+
+    /// <summary>When the last <see cref="RunDriver"/> returned, on the server's clock.</summary>
+    public TimeSpan DriverReturnedAt { get; private set; }
 
     public string Folder { get; }
 
@@ -76,6 +81,7 @@ internal sealed class Scene : IDisposable
         }
 
         var took = clock.Elapsed;
+        DriverReturnedAt = Server.Now;
         var stillSending = Server.InFlight;
         // A correct driver may return a moment before the server has noticed that its last bytes went out, so the
         // files decide: the server's count only says why they are missing.

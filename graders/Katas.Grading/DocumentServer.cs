@@ -105,6 +105,8 @@ public sealed class DocumentServer : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task _acceptLoop;
     private int _connections;
+    private TimeSpan _lastArrival;
+    private TimeSpan? _gatheredAt;
     private int _inFlight;
     private int _maxInFlight;
     private bool _disposed;
@@ -130,6 +132,23 @@ public sealed class DocumentServer : IDisposable
 
     /// <summary>Longest the server waits for one write to the client before it gives up on the connection.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// When above 0, every request waits (before its delay) until this many are in flight at once, or until no new
+    /// request has arrived for <see cref="GatherQuiet"/>. Proves "all at the same time" without trusting timing: on a
+    /// loaded machine, threads that start a moment apart still all get counted, instead of the first being answered
+    /// before the last has connected; a client that sends one request at a time waits a quiet period for each.
+    /// </summary>
+    public int GatherInFlight { get; init; }
+
+    /// <summary>See <see cref="GatherInFlight"/>.</summary>
+    public TimeSpan GatherQuiet { get; init; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>When (on <see cref="Now"/>'s clock) <see cref="GatherInFlight"/> requests were first in flight at once; null if never.</summary>
+    public TimeSpan? GatheredAt => Locked(() => _gatheredAt);
+
+    /// <summary>Time since the server started: the clock of <see cref="RequestLog"/> and <see cref="GatheredAt"/>.</summary>
+    public TimeSpan Now => _clock.Elapsed;
 
     /// <summary>TCP connections accepted so far.</summary>
     public int Connections => Locked(() => _connections);
@@ -332,6 +351,12 @@ public sealed class DocumentServer : IDisposable
             _requests.Add(new ServedRequest(id, connection, request.Path, _clock.Elapsed, null, RequestOutcome.InFlight));
             _inFlight++;
             _maxInFlight = Math.Max(_maxInFlight, _inFlight);
+            _lastArrival = _clock.Elapsed;
+            if (GatherInFlight > 0 && _gatheredAt is null && _maxInFlight >= GatherInFlight)
+            {
+                _gatheredAt = _clock.Elapsed;
+            }
+
             Monitor.PulseAll(_gate);
         }
 
@@ -346,6 +371,7 @@ public sealed class DocumentServer : IDisposable
                 return false;
             }
 
+            await GatherAsync().ConfigureAwait(false);
             var fault = document?.Fault ?? DocumentFault.NotFound;
             var hold = fault == DocumentFault.Stall ? StallLimit : document?.Delay ?? TimeSpan.Zero;
             if (hold > TimeSpan.Zero)
@@ -412,6 +438,28 @@ public sealed class DocumentServer : IDisposable
                 _requests[id - 1] = started with { Ended = _clock.Elapsed, Outcome = outcome };
                 Monitor.PulseAll(_gate);
             }
+        }
+    }
+
+    private async Task GatherAsync()
+    {
+        if (GatherInFlight <= 0)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_maxInFlight >= GatherInFlight || _clock.Elapsed - _lastArrival >= GatherQuiet)
+                {
+                    return;
+                }
+            }
+
+            // Polling is plenty here: a few ms late on a request that is held for hundreds anyway.
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _stopping.Token).ConfigureAwait(false);
         }
     }
 
