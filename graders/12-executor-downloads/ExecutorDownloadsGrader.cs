@@ -128,8 +128,10 @@ public sealed class ExecutorDownloadsGrader
     [Test]
     public void The_completion_order_variant_yields_each_download_as_it_finishes()
     {
-        using var session = new Session();
-        int[] delays = [1000, 250, 750, 500, 1250];
+        // All 5 are held until every one is in flight, so that each delay counts from the same moment: on a loaded
+        // machine requests arrive hundreds of ms apart, which would otherwise reorder delays this close.
+        using var session = new Session(gatherInFlight: 5);
+        int[] delays = [1200, 300, 900, 600, 1500];
         var documents = delays
             .Select((ms, i) => session.Server.Add($"docs/item-{i + 1}.bin", 30_001 + 9_973 * i, (ulong)(200 + i), TimeSpan.FromMilliseconds(ms)))
             .ToList();

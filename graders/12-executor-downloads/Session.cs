@@ -19,13 +19,15 @@ internal sealed class Session : IDisposable
     private readonly CountingHandler _handler = new(new SocketsHttpHandler { UseProxy = false });
     private readonly HttpClient _client;
 
-    public Session()
+    /// <param name="gatherInFlight">Hold every request until this many are in flight (see DocumentServer.GatherInFlight).</param>
+    public Session(int gatherInFlight = 0)
     {
+        Server = new DocumentServer { GatherInFlight = gatherInFlight };
         _client = new HttpClient(_handler);
         Downloader = Bounded.Run(Limit, "creating new Downloader(client)", () => new Downloader(_client));
     }
 
-    public DocumentServer Server { get; } = new();
+    public DocumentServer Server { get; }
 
     public Downloader Downloader { get; }
 

@@ -169,4 +169,23 @@ public sealed class DocumentServerTests
         download.Invoking(d => d.Wait(s_limit)).Should().Throw<AggregateException>().WithInnerException<HttpRequestException>();
         server.WaitUntil(s => s.InFlight == 0, s_limit).Should().BeTrue();
     }
+
+    [Test]
+    public void Gathers_requests_until_enough_are_in_flight_or_none_comes_for_a_while()
+    {
+        using var server = new DocumentServer { GatherInFlight = 3, GatherQuiet = TimeSpan.FromSeconds(1) };
+        var documents = server.AddDocuments(3, TimeSpan.Zero);
+        using var client = NewClient();
+
+        var clock = Stopwatch.StartNew();
+        client.GetByteArrayAsync(documents[0].Url).Wait(s_limit).Should().BeTrue();
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(990), "a request alone waits the quiet period");
+        server.GatheredAt.Should().BeNull();
+
+        var downloads = documents.Select(d => client.GetByteArrayAsync(d.Url)).ToArray();
+        Task.WaitAll(downloads, s_limit).Should().BeTrue();
+        server.MaxInFlight.Should().Be(3);
+        server.GatheredAt.Should().NotBeNull();
+        downloads.Select(d => d.Result.Length).Should().Equal(documents.Select(d => d.Content.Length));
+    }
 }
