@@ -7,12 +7,14 @@ namespace Katas.Grading.Tests;
 /// <summary>
 /// Build folders for grader runs, one per run in flight. Two runs at once use both cores of a CI machine
 /// (a grader run is mostly single-threaded build and test start-up); each keeps its folder between runs,
-/// so every build after the first is incremental.
+/// so every build after the first is incremental. A slot is restored once, for the whole solution, when
+/// first used; every run in it then skips restore.
 /// </summary>
 internal static class BuildSlots
 {
     private static readonly int s_count = Math.Clamp(Environment.ProcessorCount, 1, 2);
     private static readonly SemaphoreSlim s_free = new(s_count, s_count);
+    private static readonly ConcurrentDictionary<string, bool> s_restored = new();
     private static readonly ConcurrentQueue<string> s_slots = new(Enumerable.Range(1, s_count)
         .Select(n => Path.Combine(Repository.Root, "artifacts", "grader-runs", $"slot-{n}")));
 
@@ -22,6 +24,11 @@ internal static class BuildSlots
         s_slots.TryDequeue(out var slot);
         try
         {
+            if (s_restored.TryAdd(slot!, true))
+            {
+                GraderRun.Restore(Repository.Solution, slot!);
+            }
+
             return run(slot!);
         }
         finally

@@ -20,7 +20,7 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
         var results = Directory.CreateTempSubdirectory("katas-trx-").FullName;
         var arguments = new List<string>
         {
-            "test", target, $"-p:KataSource={kataSource}", "--artifacts-path", artifacts,
+            "test", target, "--no-restore", $"-p:KataSource={kataSource}", "--artifacts-path", artifacts,
             "--logger", "trx", $"-p:GraderResultsDirectory={results}",
         };
 
@@ -28,6 +28,13 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
         var testResults = Directory.GetFiles(results, "*.trx", SearchOption.AllDirectories).SelectMany(ReadTrx).ToList();
         Directory.Delete(results, recursive: true);
         return new GraderRun(exitCode, testResults, console);
+    }
+
+    /// <summary>Restores every project of <paramref name="target"/> into the build folder <paramref name="artifacts"/>.</summary>
+    public static void Restore(string target, string artifacts)
+    {
+        var (exitCode, console) = Dotnet(["restore", target, "--artifacts-path", artifacts]);
+        exitCode.Should().Be(0, "`dotnet restore {0}` must succeed:\n{1}", target, console);
     }
 
     private static (int ExitCode, string Console) Dotnet(IReadOnlyList<string> arguments)

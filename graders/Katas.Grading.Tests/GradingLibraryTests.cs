@@ -75,6 +75,55 @@ public sealed class UncontrolledApiTests
         found.Should().NotContain(api => api.Contains("Monitor") || api.Contains("SemaphoreSlim"));
     }
 
+    [Test]
+    public void Looks_only_at_the_code_reachable_from_the_graded_type()
+    {
+        UncontrolledApi.FindIn(typeof(MonitorBuffer)).Should().BeEmpty("MonitorBuffer itself uses only Monitor");
+        UncontrolledApi.FindIn(typeof(CollectionPipeline<>)).Select(api => api.Api).Should()
+            .Equal(["System.Collections.Concurrent.BlockingCollection<T>"], "the generic pipeline uses it inside a lambda");
+        UncontrolledApi.FindIn(typeof(CallsAHelper)).Select(api => api.Api).Should()
+            .Contain("System.Threading.Lock", "a type of the same assembly that the graded type calls counts too");
+    }
+
+    private sealed class MonitorBuffer
+    {
+        private readonly object _gate = new();
+
+        public void Wait()
+        {
+            lock (_gate)
+            {
+                Monitor.Wait(_gate);
+            }
+        }
+    }
+
+    private sealed class CollectionPipeline<T>
+    {
+        public Action Start(T item) => () =>
+        {
+            using var queue = new System.Collections.Concurrent.BlockingCollection<T>(1);
+            queue.Add(item);
+        };
+    }
+
+    private sealed class CallsAHelper
+    {
+        public static void Run() => LockHelper.Run();
+    }
+
+    private static class LockHelper
+    {
+        private static readonly Lock s_gate = new();
+
+        public static void Run()
+        {
+            lock (s_gate)
+            {
+            }
+        }
+    }
+
     // Uses of the uncontrolled primitives, for the scan above to find in this very assembly.
     private static readonly Lock s_lock = new();
     private static readonly SemaphoreSlim s_semaphore = new(1, 1);

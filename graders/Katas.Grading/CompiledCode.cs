@@ -1,5 +1,7 @@
 using System.Reflection;
+using System.Reflection.Emit;
 using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
 namespace Katas.Grading;
@@ -14,60 +16,187 @@ public sealed record CalledMember(string Namespace, string Type, string Name, in
 }
 
 /// <summary>
-/// Reads what the student's compiled (and rewritten) assembly uses, from its metadata: no code of
-/// the student's runs. Graders use it to explain a verdict before or after running the code.
+/// Reads what the student's compiled (and rewritten) code uses, from its IL: no code of the student's
+/// runs. Graders use it to explain a verdict before or after running the code.
 /// </summary>
+/// <remarks>
+/// Only the code reachable from the graded type counts: its methods, the closures and state machines
+/// the compiler nested in it, and the types of the same assembly that it calls. A kata with two parts
+/// (a Monitor-based buffer and a BlockingCollection pipeline) must not have one part graded by the
+/// other part's choices.
+/// </remarks>
 public sealed class CompiledCode
 {
-    private CompiledCode(IReadOnlyList<string> referencedTypes, IReadOnlyList<CalledMember> calledMembers, bool hasSynchronizedMethods)
+    private static readonly Dictionary<short, OperandType> s_operands = typeof(OpCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(field => (OpCode)field.GetValue(null)!)
+        .ToDictionary(code => code.Value, code => code.OperandType);
+
+    private readonly HashSet<string> _types = new(StringComparer.Ordinal);
+    private readonly List<CalledMember> _members = [];
+
+    private CompiledCode()
     {
-        ReferencedTypes = referencedTypes;
-        CalledMembers = calledMembers;
-        HasSynchronizedMethods = hasSynchronizedMethods;
     }
 
-    /// <summary>Full names of the types of other assemblies that the code mentions ("System.Threading.Lock").</summary>
-    public IReadOnlyList<string> ReferencedTypes { get; }
+    /// <summary>Full names of the types of other assemblies that the code uses ("System.Threading.Lock").</summary>
+    public IReadOnlyCollection<string> ReferencedTypes => _types;
 
-    public IReadOnlyList<CalledMember> CalledMembers { get; }
+    public IReadOnlyList<CalledMember> CalledMembers => _members;
 
     /// <summary>Whether a method is marked [MethodImpl(MethodImplOptions.Synchronized)].</summary>
-    public bool HasSynchronizedMethods { get; }
+    public bool HasSynchronizedMethods { get; private set; }
 
-    /// <summary>The compiled code of the assembly that holds <paramref name="kataType"/>.</summary>
-    public static CompiledCode Of(Type kataType) => Of(kataType.Assembly);
-
-    public static CompiledCode Of(Assembly assembly)
+    /// <summary>The code reachable from <paramref name="kataType"/> (a generic type may be open or closed).</summary>
+    public static CompiledCode Of(Type kataType)
     {
-        using var stream = File.OpenRead(assembly.Location);
+        var definition = kataType.IsGenericType ? kataType.GetGenericTypeDefinition() : kataType;
+        using var stream = File.OpenRead(definition.Assembly.Location);
         using var pe = new PEReader(stream);
         var md = pe.GetMetadataReader();
+        var code = new CompiledCode();
+        code.Walk(pe, md, MetadataTokens.TypeDefinitionHandle(definition.MetadataToken));
+        return code;
+    }
 
-        var types = md.TypeReferences.Select(handle => FullName(md, md.GetTypeReference(handle))).ToList();
-        var members = new List<CalledMember>();
-        foreach (var handle in md.MemberReferences)
+    private void Walk(PEReader pe, MetadataReader md, TypeDefinitionHandle start)
+    {
+        var seen = new HashSet<TypeDefinitionHandle>();
+        var pending = new Queue<TypeDefinitionHandle>([start]);
+        while (pending.TryDequeue(out var handle))
         {
-            var member = md.GetMemberReference(handle);
-            if (member.Parent.Kind == HandleKind.TypeReference)
+            if (!seen.Add(handle))
             {
-                var parent = md.GetTypeReference((TypeReferenceHandle)member.Parent);
-                members.Add(new CalledMember(
-                    md.GetString(parent.Namespace), md.GetString(parent.Name), md.GetString(member.Name), ParameterCount(md, member)));
+                continue;
+            }
+
+            var type = md.GetTypeDefinition(handle);
+            foreach (var nested in type.GetNestedTypes())
+            {
+                pending.Enqueue(nested);
+            }
+
+            foreach (var methodHandle in type.GetMethods())
+            {
+                var method = md.GetMethodDefinition(methodHandle);
+                HasSynchronizedMethods |= (method.ImplAttributes & MethodImplAttributes.Synchronized) != 0;
+                if (method.RelativeVirtualAddress == 0)
+                {
+                    continue;
+                }
+
+                foreach (var token in Tokens(pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader()))
+                {
+                    Visit(md, token, pending);
+                }
+            }
+        }
+    }
+
+    private void Visit(MetadataReader md, EntityHandle token, Queue<TypeDefinitionHandle> pending)
+    {
+        switch (token.Kind)
+        {
+            case HandleKind.MethodDefinition:
+                pending.Enqueue(md.GetMethodDefinition((MethodDefinitionHandle)token).GetDeclaringType());
+                break;
+            case HandleKind.FieldDefinition:
+                pending.Enqueue(md.GetFieldDefinition((FieldDefinitionHandle)token).GetDeclaringType());
+                break;
+            case HandleKind.TypeDefinition:
+                pending.Enqueue((TypeDefinitionHandle)token);
+                break;
+            case HandleKind.MethodSpecification:
+                Visit(md, md.GetMethodSpecification((MethodSpecificationHandle)token).Method, pending);
+                break;
+            case HandleKind.TypeReference:
+                _types.Add(FullName(md, (TypeReferenceHandle)token));
+                break;
+            case HandleKind.TypeSpecification when GenericTypeOf(md, (TypeSpecificationHandle)token) is { } generic:
+                Visit(md, generic, pending);
+                break;
+            case HandleKind.MemberReference:
+                var member = md.GetMemberReference((MemberReferenceHandle)token);
+                var parent = member.Parent.Kind switch
+                {
+                    HandleKind.TypeReference => (TypeReferenceHandle)member.Parent,
+                    HandleKind.TypeSpecification => GenericTypeOf(md, (TypeSpecificationHandle)member.Parent) is { Kind: HandleKind.TypeReference } generic
+                        ? (TypeReferenceHandle)generic
+                        : default,
+                    _ => default,
+                };
+                if (!parent.IsNil)
+                {
+                    var parentType = md.GetTypeReference(parent);
+                    _types.Add(FullName(md, parent));
+                    _members.Add(new CalledMember(md.GetString(parentType.Namespace), md.GetString(parentType.Name),
+                        md.GetString(member.Name), ParameterCount(md, member)));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The metadata tokens in a method body's IL (calls, field and type operands).</summary>
+    private static IEnumerable<EntityHandle> Tokens(BlobReader il)
+    {
+        var tokens = new List<EntityHandle>();
+        while (il.RemainingBytes > 0)
+        {
+            short value = il.ReadByte();
+            if (value == 0xFE)
+            {
+                value = unchecked((short)(0xFE00 | il.ReadByte()));
+            }
+
+            switch (s_operands[value])
+            {
+                case OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok:
+                    var handle = MetadataTokens.EntityHandle(il.ReadInt32());
+                    tokens.Add(handle);
+                    break;
+                case OperandType.InlineSwitch:
+                    il.Offset += 4 * il.ReadInt32();
+                    break;
+                case OperandType.InlineI8 or OperandType.InlineR:
+                    il.Offset += 8;
+                    break;
+                case OperandType.InlineBrTarget or OperandType.InlineI or OperandType.InlineSig or OperandType.InlineString or OperandType.ShortInlineR:
+                    il.Offset += 4;
+                    break;
+                case OperandType.InlineVar:
+                    il.Offset += 2;
+                    break;
+                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar:
+                    il.Offset += 1;
+                    break;
             }
         }
 
-        var synchronized = md.MethodDefinitions.Any(handle =>
-            (md.GetMethodDefinition(handle).ImplAttributes & MethodImplAttributes.Synchronized) != 0);
-        return new CompiledCode(types, members, synchronized);
+        return tokens;
     }
 
-    private static string FullName(MetadataReader md, TypeReference type)
+    /// <summary>For List&lt;int&gt; and the like: the generic type itself (List`1), or null.</summary>
+    private static EntityHandle? GenericTypeOf(MetadataReader md, TypeSpecificationHandle handle)
     {
+        var blob = md.GetBlobReader(md.GetTypeSpecification(handle).Signature);
+        if (blob.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance)
+        {
+            return null;
+        }
+
+        blob.ReadSignatureTypeCode();
+        return blob.ReadTypeHandle();
+    }
+
+    private static string FullName(MetadataReader md, TypeReferenceHandle handle)
+    {
+        var type = md.GetTypeReference(handle);
         var name = md.GetString(type.Name);
         if (type.ResolutionScope.Kind == HandleKind.TypeReference)
         {
             // A nested type: its namespace is its declaring type's.
-            return FullName(md, md.GetTypeReference((TypeReferenceHandle)type.ResolutionScope)) + "+" + name;
+            return FullName(md, (TypeReferenceHandle)type.ResolutionScope) + "+" + name;
         }
 
         var ns = md.GetString(type.Namespace);
