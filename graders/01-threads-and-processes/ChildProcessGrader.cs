@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Katas.ThreadsAndProcesses;
 
 namespace Katas.Graders.ThreadsAndProcesses;
@@ -14,6 +15,9 @@ public sealed class ChildProcessGrader
 
     private static readonly TimeSpan s_childTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_limit = s_childTimeout + TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the child of A_child_that_takes_too_long_is_killed takes: far beyond its 1 s time-out.</summary>
+    private static readonly TimeSpan s_slowChild = TimeSpan.FromSeconds(20);
 
     [Test]
     public void The_child_process_has_its_own_process_id()
@@ -86,14 +90,17 @@ public sealed class ChildProcessGrader
     {
         // A name no other process has: it is on the child's command line, so the grader can find the child.
         var marker = $"slow-{Guid.NewGuid():N}";
-        var timeout = TimeSpan.FromMilliseconds(1);
+        var timeout = TimeSpan.FromSeconds(1);
         var clock = Stopwatch.StartNew();
         Exception? thrown = null;
         ChildHello? returned = null;
         var output = new WitnessWriter(TimeSpan.Zero);
+        // A child started from now on inherits these, and sleeps before its Main: slow for certain, on any machine.
+        Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", typeof(StartupHook).Assembly.Location);
+        Environment.SetEnvironmentVariable(StartupHook.SleepVariable, ((int)s_slowChild.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         try
         {
-            Bounded.Run(s_limit, $"calling Greeter.SayHelloFromChildProcess(\"{marker}\", output, timeout: 1 ms)", () =>
+            Bounded.Run(s_limit, $"calling Greeter.SayHelloFromChildProcess(\"{marker}\", output, timeout: 1 s)", () =>
             {
                 try
                 {
@@ -108,19 +115,19 @@ public sealed class ChildProcessGrader
             var leftRunning = ChildProcesses.FindRunning(marker);
 
             Invariant.Holds(thrown is not null || returned is null || !ChildProcesses.IsRunning(returned.ProcessId),
-                $"SayHelloFromChildProcess(name, output, timeout: 1 ms) returned normally after {took.TotalMilliseconds:0} ms, " +
+                $"SayHelloFromChildProcess(name, output, timeout: 1 s) returned normally after {took.TotalMilliseconds:0} ms, " +
                 $"while its child (process {returned?.ProcessId}) was still running: it did not wait for the child at all " +
                 "(see The_caller_waits_for_the_child_to_exit). Wait with the limit, `if (!child.WaitForExit(timeout)) { ... }`; " +
                 "when the time is up, kill the child and throw a TimeoutException.\nRead next: " + ReadNext);
             Invariant.Holds(thrown is not null,
-                $"SayHelloFromChildProcess(name, output, timeout: 1 ms) returned normally after {took.TotalMilliseconds:0} ms " +
-                $"({returned}). No program starts, says hello and exits within 1 ms: the time limit was not kept. Wait with " +
+                $"SayHelloFromChildProcess(name, output, timeout: 1 s) returned normally after {took.TotalMilliseconds:0} ms " +
+                $"({returned}). The grader made this child take {s_slowChild.TotalSeconds:0} s, so the time limit was not kept. Wait with " +
                 "the limit, `if (!child.WaitForExit(timeout)) { ... }`, and read the output while waiting " +
                 "(child.StandardOutput.ReadToEndAsync() before WaitForExit, or BeginOutputReadLine). " +
                 "child.StandardOutput.ReadToEnd() or WaitForExit() without a time-out wait as long as the child runs, and a " +
                 "child that never ends would hang you forever.\nRead next: " + ReadNext);
             Invariant.Holds(thrown is TimeoutException,
-                $"SayHelloFromChildProcess(name, output, timeout: 1 ms) threw {thrown!.GetType().Name} " +
+                $"SayHelloFromChildProcess(name, output, timeout: 1 s) threw {thrown!.GetType().Name} " +
                 $"(\"{thrown.Message}\"). When the child does not exit in time, kill it and throw a TimeoutException.\n" +
                 "Read next: " + ReadNext);
             Invariant.Holds(leftRunning.Count == 0,
@@ -135,6 +142,8 @@ public sealed class ChildProcessGrader
         }
         finally
         {
+            Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
+            Environment.SetEnvironmentVariable(StartupHook.SleepVariable, null);
             ChildProcesses.KillAll(ChildProcesses.FindRunning(marker));
         }
     }

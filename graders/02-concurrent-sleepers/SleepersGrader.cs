@@ -13,11 +13,21 @@ public sealed class SleepersGrader
 
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(20);
 
+    /// <summary>The unit of the timed comparison: longer, so that starting five threads is small beside it.</summary>
+    private static readonly TimeSpan s_timedUnit = TimeSpan.FromMilliseconds(400);
+
     /// <summary>
-    /// How many times faster five sleeping threads must be than five calls in a row. Ideal is 5; sleeping threads
-    /// need no CPU, so even a busy 2-core machine measured well above this (see the kata's README).
+    /// How many times faster five sleeping threads must be than five calls in a row. Ideal is 5; threads joined one
+    /// by one get at most 1. On a 2-core machine with a load average near 90, starting five threads took up to
+    /// 0.5 s and single attempts measured 1.7x-4.8x; the best of <see cref="Attempts"/> stayed above 2.
     /// </summary>
-    private const double MinRatio = 2.5;
+    private const double MinRatio = 2.0;
+
+    /// <summary>
+    /// Timed comparisons before a verdict; the best counts. A busy machine can stall one attempt, never all of them
+    /// in the same direction, and code that runs the calls one after another stays near 1x in every attempt.
+    /// </summary>
+    private const int Attempts = 3;
 
     private const int Calls = 5;
 
@@ -38,11 +48,13 @@ public sealed class SleepersGrader
             $"prints it (DateTime.Now.ToString(\"{PrintedLine.TimeFormat}\")):\n{Example(3)}\nbut it printed:\n" +
             $"{PrintedLine.Show(lines)}\nRead next: {ReadNext}");
         var startDelay = lines[0].Arrived - calledAt;
-        Invariant.Holds(startDelay <= s_unit / 2,
+        var slept = lines[1].Arrived - lines[0].Arrived;
+        // Compared with the gap as well: on a busy machine the start line itself can come late, but never after a
+        // longer wait than the sleep that follows it.
+        Invariant.Holds(startDelay <= s_unit / 2 || startDelay < slept,
             $"SlowPrint(3) printed \"{PrintedLine.StartWord} 3\" only {startDelay.TotalMilliseconds:0} ms after it was called, " +
             $"with a unit of {s_unit.TotalMilliseconds:0} ms: it slept first. The lesson prints the start, then sleeps, then " +
             $"prints the end: \"{PrintedLine.StartWord}\" tells when the call began.\nRead next: {ReadNext}");
-        var slept = lines[1].Arrived - lines[0].Arrived;
         Invariant.Holds(slept >= s_unit * 0.75,
             $"SlowPrint(3) printed \"{PrintedLine.EndWord} 3\" {slept.TotalMilliseconds:0} ms after \"{PrintedLine.StartWord} 3\", " +
             $"but between them it sleeps one unit, {s_unit.TotalMilliseconds:0} ms here: Thread.Sleep(Unit), the lesson's " +
@@ -71,7 +83,7 @@ public sealed class SleepersGrader
     }
 
     [Test]
-    public void RunOnThreads_starts_every_call_before_any_ends()
+    public void RunOnThreads_runs_the_calls_at_the_same_time()
     {
         var output = new TimedWriter();
         var printer = Create(output, s_unit);
@@ -100,35 +112,52 @@ public sealed class SleepersGrader
             $"RunOnThreads({Calls}) must call SlowPrint(0) ... SlowPrint({Calls - 1}), each once, but the calls that " +
             $"started were [{string.Join(", ", starts)}] and those that ended [{string.Join(", ", ends)}]. If numbers repeat " +
             "or one is missing, see Each_thread_prints_its_own_number.\nRead next: " + ReadNext);
-        var firstEnd = atReturn.ToList().FindIndex(line => line.IsEnd);
-        var startedLate = atReturn.Skip(firstEnd).FirstOrDefault(line => line.IsStart);
-        Invariant.Holds(startedLate is null,
-            $"On threads, all {Calls} calls start at once and sleep together, so every \"{PrintedLine.StartWord}\" comes before " +
-            $"the first \"{PrintedLine.EndWord}\". Here \"{startedLate?.Text}\" came only after \"{atReturn[firstEnd].Text}\":\n" +
-            $"{PrintedLine.Show(atReturn)}\nThat call started only after an earlier call had finished: the calls ran one after " +
-            "another. Either they ran on no new thread at all, or each thread was joined right after it was started, which " +
-            "waits for it before the next one starts: one after another, in disguise. Start all the threads in one loop, " +
-            $"then Join them all in a second loop.\nRead next: {ReadNext}");
+        // One after another, a call starts only after the previous one has ended: never two in flight. The lesson's
+        // output has all five in flight; the grader asks for two, which holds even when starting a thread takes longer
+        // than a unit on a busy machine.
+        var inFlight = 0;
+        var mostInFlight = 0;
+        foreach (var line in atReturn)
+        {
+            inFlight += line.IsStart ? 1 : -1;
+            mostInFlight = Math.Max(mostInFlight, inFlight);
+        }
+
+        Invariant.Holds(mostInFlight >= 2,
+            $"On threads, the {Calls} calls start at once and sleep together, so a \"{PrintedLine.StartWord}\" comes while " +
+            $"another call is still sleeping. Here every call started only after the previous one had ended:\n" +
+            $"{PrintedLine.Show(atReturn)}\nThe calls ran one after another. Either they ran on no new thread at all, or " +
+            "each thread was joined right after it was started, which waits for it before the next one starts: one after " +
+            "another, in disguise. Start all the threads in one loop, then Join them all in a second loop.\n" +
+            $"Read next: {ReadNext}");
     }
 
     [Test]
     public void Five_calls_on_threads_take_about_one_unit()
     {
-        var speedup = Speedup.Measure($"{Calls} calls of SlowPrint with a unit of {s_unit.TotalMilliseconds:0} ms",
-            () => Create(new TimedWriter(), s_unit).RunSequentially(Calls),
-            () => Create(new TimedWriter(), s_unit).RunOnThreads(Calls),
-            s_limit);
-        TestContext.Out.WriteLine(speedup);
+        var work = $"{Calls} calls of SlowPrint with a unit of {s_timedUnit.TotalMilliseconds:0} ms";
+        var attempts = new List<Speedup>();
+        while (attempts.Count < Attempts && (attempts.Count == 0 || attempts.Max(a => a.Ratio) < MinRatio))
+        {
+            var speedup = Speedup.Measure(work,
+                () => Create(new TimedWriter(), s_timedUnit).RunSequentially(Calls),
+                () => Create(new TimedWriter(), s_timedUnit).RunOnThreads(Calls),
+                s_limit);
+            TestContext.Out.WriteLine(speedup);
+            attempts.Add(speedup);
+        }
 
-        Invariant.Holds(speedup.Sequential >= s_unit * Calls * 0.75,
-            $"{speedup}. {Calls} calls one after another, each sleeping {s_unit.TotalMilliseconds:0} ms, take at least " +
-            $"{(s_unit * Calls).TotalMilliseconds:N0} ms: SlowPrint does not sleep its unit (see " +
+        var best = attempts.MaxBy(a => a.Ratio)!;
+        var measured = attempts.Count == 1 ? best.ToString() : $"{best} (the best of {attempts.Count} attempts)";
+        Invariant.Holds(best.Sequential >= s_timedUnit * Calls * 0.75,
+            $"{measured}. {Calls} calls one after another, each sleeping {s_timedUnit.TotalMilliseconds:0} ms, take at least " +
+            $"{(s_timedUnit * Calls).TotalMilliseconds:N0} ms: SlowPrint does not sleep its unit (see " +
             $"SlowPrint_prints_its_start_sleeps_one_unit_and_prints_its_end).\nRead next: {ReadNext}");
-        Invariant.Holds(speedup.Ratio >= MinRatio,
-            $"{speedup}. On {Calls} threads the {Calls} sleeps overlap, so the calls should take about one unit " +
-            $"({s_unit.TotalMilliseconds:0} ms, {Calls}x faster), and at least {MinRatio}x even on a busy machine: a sleeping " +
-            "thread needs no processor. If the threads ran one after another, you Join each thread right after starting it " +
-            "(see RunOnThreads_starts_every_call_before_any_ends).\nRead next: " + ReadNext);
+        Invariant.Holds(best.Ratio >= MinRatio,
+            $"{measured}. On {Calls} threads the {Calls} sleeps overlap, so the calls should take about one unit " +
+            $"({s_timedUnit.TotalMilliseconds:0} ms, {Calls}x faster), and at least {MinRatio}x even on a busy machine: a " +
+            "sleeping thread needs no processor. If the threads ran one after another, you Join each thread right after " +
+            "starting it (see RunOnThreads_runs_the_calls_at_the_same_time).\nRead next: " + ReadNext);
     }
 
     internal static SlowPrinter Create(TextWriter output, TimeSpan unit) =>
