@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Katas.Graders.ConcurrentSleepers;
+
+/// <summary>A line SlowPrint printed, read back: "Вызов 3 в 2018-11-13 11:20:49.195674" or "Конец 3 в ...".</summary>
+/// <param name="Arrived">When the grader's writer received it, on the grader's own clock.</param>
+internal sealed record PrintedLine(string Text, TimeSpan Arrived)
+{
+    public const string StartWord = "Вызов";
+    public const string EndWord = "Конец";
+    public const string TimeFormat = "yyyy-MM-dd HH:mm:ss.ffffff";
+
+    // Read once, with the runtime's own string methods and no Regex: the grader's code is rewritten for Coyote, where
+    // every field access is a scheduling point, and a generated regex matched over and over made one schedule
+    // thousands of steps long.
+    private readonly (string Word, int Call, DateTime Time)? _parts = Parse(Text);
+
+    /// <summary>The lesson's format, word for word: the Russian word, the call's number, "в", Python's datetime.now().</summary>
+    public bool IsWellFormed => _parts is not null;
+
+    public bool IsStart => _parts?.Word == StartWord;
+
+    public bool IsEnd => _parts?.Word == EndWord;
+
+    public int Call => _parts?.Call ?? -1;
+
+    /// <summary>The time the line itself says.</summary>
+    public DateTime PrintedTime => _parts?.Time ?? default;
+
+    public static string Show(IEnumerable<PrintedLine> lines)
+    {
+        var text = string.Join("\n", lines.Select(line => $"    {line.Text}"));
+        return text.Length == 0 ? "    (nothing)" : text;
+    }
+
+    private static (string Word, int Call, DateTime Time)? Parse(string text)
+    {
+        var parts = text.Split(' ');
+        return parts.Length == 5 && parts[0] is StartWord or EndWord && parts[2] == "в"
+               && int.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var call)
+               && parts[4].Length == 15
+               && DateTime.TryParseExact($"{parts[3]} {parts[4]}", TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            ? (parts[0], call, time)
+            : null;
+    }
+}
+
+/// <summary>
+/// The writer handed to SlowPrinter: thread-safe (a lock, which Coyote controls), capped, and it notes when each
+/// line arrived, so the grader judges the order and the sleeps on its own clock.
+/// </summary>
+internal sealed class TimedWriter : TextWriter
+{
+    private const int MaxLines = 1000;
+    private readonly object _gate = new();
+    private readonly StringBuilder _pending = new();
+    private readonly List<PrintedLine> _lines = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public override Encoding Encoding => Encoding.UTF8;
+
+    /// <summary>The grader's clock, started with the writer.</summary>
+    public TimeSpan Now => _clock.Elapsed;
+
+    public IReadOnlyList<PrintedLine> Lines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    // One call, one lock: a line written by WriteLine is never split by another thread's line, as with Console.Out
+    // (whose WriteLine is synchronized too). TextWriter's own WriteLine writes the text and the newline separately.
+    public override void WriteLine(string? value) => Write(value + new string(CoreNewLine));
+
+    public override void Write(char value) => Write(value.ToString());
+
+    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+
+    public override void Write(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        // Whole pieces, not char by char: under Coyote every access to a field is a scheduling point, and a
+        // per-char loop made one call of RunOnThreads hundreds of steps long.
+        lock (_gate)
+        {
+            var from = 0;
+            for (var newline = value.IndexOf('\n', from); newline >= 0; newline = value.IndexOf('\n', from))
+            {
+                var line = _pending.Append(value, from, newline - from).ToString().TrimEnd('\r');
+                if (_lines.Count < MaxLines)
+                {
+                    _lines.Add(new PrintedLine(line, _clock.Elapsed));
+                }
+
+                _pending.Clear();
+                from = newline + 1;
+            }
+
+            _pending.Append(value, from, value.Length - from);
+        }
+    }
+}
