@@ -19,7 +19,8 @@ internal sealed class LockHolder : IDisposable
             _taken.Set();
             _release.Wait();
             mutex.ReleaseMutex();
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         _thread.Start();
         _taken.Wait(TimeSpan.FromSeconds(10));
     }

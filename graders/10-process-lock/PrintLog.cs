@@ -1,8 +1,8 @@
 namespace Katas.Graders.ProcessLock;
 
 /// <summary>
-/// The shared log the child processes wrote, read in file order. Every line is appended with one write, so
-/// the order of lines is the order in which the processes did things: no clocks need to agree.
+/// The shared log the child processes wrote, read in file order. Every line is appended whole, under a short
+/// file lock, so the order of lines is the order in which the processes did things: no clocks need to agree.
 /// </summary>
 internal sealed class PrintLog
 {
@@ -11,8 +11,25 @@ internal sealed class PrintLog
     private PrintLog(List<LogLine> lines) => _lines = lines;
 
     public static PrintLog Read(string file) => new(File.Exists(file)
-        ? [.. File.ReadAllLines(file).Select(LogLine.Parse).OfType<LogLine>()]
+        ? [.. ReadLines(file).Select(LogLine.Parse).OfType<LogLine>()]
         : []);
+
+    /// <summary>A child appends under an exclusive file lock (see SlowPrinter.Append): wait for it to let go.</summary>
+    private static string[] ReadLines(string file)
+    {
+        var giveUp = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                return File.ReadAllLines(file);
+            }
+            catch (IOException) when (DateTime.UtcNow < giveUp)
+            {
+                Thread.Sleep(1);
+            }
+        }
+    }
 
     public bool Started(string item) => _lines.Any(line => line.Kind == "started" && line.Item == item);
 
