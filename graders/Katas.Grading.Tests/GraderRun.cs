@@ -12,7 +12,11 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromMinutes(5);
 
-    public IEnumerable<GraderTestResult> Failed => Results.Where(r => r.Outcome != "Passed");
+    /// <summary>
+    /// Tests that did not pass. NotExecuted (NUnit's Inconclusive, Ignored) is neither: a speed check that found the
+    /// machine too busy to judge reports Inconclusive, by design never a failure, and never proof of a bug either.
+    /// </summary>
+    public IEnumerable<GraderTestResult> Failed => Results.Where(r => r.Outcome is not ("Passed" or "NotExecuted"));
 
     /// <param name="artifacts">Where this run builds (dotnet's --artifacts-path): runs with different folders can run at once.</param>
     public static GraderRun Start(string target, string kataSource, string artifacts)
