@@ -60,6 +60,7 @@ public sealed class SpeedupGrader
 
         var bestMachine = 0.0;
         var bestYours = 0.0;
+        var machineRatios = new List<double>();
         var tried = new List<string>();
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
@@ -69,6 +70,7 @@ public sealed class SpeedupGrader
             var mine = new Speedup($"{work} through {yours.Name}", alone,
                 Speedup.Time(s_limit, $"running {work} through {yours.Name}", yours.Run));
             bestMachine = Math.Max(bestMachine, machine.Ratio);
+            machineRatios.Add(machine.Ratio);
             bestYours = Math.Max(bestYours, mine.Ratio);
             tried.Add($"attempt {attempt}: {mine}; {reference.Name}: {machine.Concurrent.TotalMilliseconds:N0} ms ({machine.Ratio:0.0}x)");
             if (bestYours >= rule.Required(bestMachine))
@@ -79,17 +81,20 @@ public sealed class SpeedupGrader
             }
         }
 
-        if (bestMachine < rule.MachineMinimum)
+        // Judge only a machine that gave the speed-up steadily: one lucky round of the grader's version next to
+        // unlucky rounds of yours says more about the load than about your code.
+        var steadyMachine = machineRatios.Order().ElementAt(machineRatios.Count / 2);
+        if (steadyMachine < rule.MachineMinimum)
         {
-            Assert.Inconclusive($"Speed not graded: this machine is too busy right now (or has too few free cores) — even " +
-                                $"{reference.Name} reached only {bestMachine:0.0}x (at least {rule.MachineMinimum:0.0}x is needed " +
-                                $"to judge yours).\n{string.Join("\n", tried)}");
+            Assert.Inconclusive($"Speed not graded: this machine is too busy right now (or has too few free cores) — " +
+                                $"{reference.Name} reached a median of only {steadyMachine:0.0}x over {Attempts} rounds (at " +
+                                $"least {rule.MachineMinimum:0.0}x is needed to judge yours).\n{string.Join("\n", tried)}");
         }
 
-        Invariant.Holds(false,
+        Invariant.Holds(bestYours >= rule.Required(steadyMachine),
             $"{yours.Name} was not faster than one after another the way it should be on {Environment.ProcessorCount} cores " +
             $"(best of {Attempts} attempts: {bestYours:0.0}x, while {reference.Name} reached {bestMachine:0.0}x):\n" +
-            $"{string.Join("\n", tried)}\nRequired: at least {rule.Ideal:0.0}x, or {rule.Share:P0} of the grader's best " +
+            $"{string.Join("\n", tried)}\nRequired: at least {rule.Ideal:0.0}x, or {rule.Share:P0} of the grader's median " +
             $"(never below {rule.Floor:0.0}x). {advice} Read next: {ResultsGrader.ReadNext}");
     }
 
