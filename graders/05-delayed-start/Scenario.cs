@@ -38,11 +38,7 @@ internal sealed class Scenario : IDisposable
     /// <summary>Moves the fake clock; a timer callback that throws fails the test with an explanation.</summary>
     public void Advance(TimeSpan by)
     {
-        try
-        {
-            Bounded.Run(s_limit, $"moving the clock forward by {by} (your timer callback ran here)", () => Clock.Advance(by));
-        }
-        catch (Exception e) when (e is not GradingTimeoutException)
+        if (Bounded.Catch(s_limit, $"moving the clock forward by {by} (your timer callback ran here)", () => Clock.Advance(by)) is { } e)
         {
             Assert.Fail(
                 $"An exception escaped from your timer callback: {e.GetType().Name}: {e.Message}\n" +

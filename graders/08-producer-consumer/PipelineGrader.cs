@@ -174,24 +174,16 @@ public sealed class PipelineGrader
         var pipeline = new Pipeline<int, int>(x => x == 7 ? throw new InvalidOperationException("item 7 failed") : x,
             capacity: 4, consumers: 2);
 
-        Exception? reported = null;
-        try
+        var reported = Bounded.Catch(s_limit, "running 20 items where item 7 throws", () =>
         {
-            Bounded.Run(s_limit, "running 20 items where item 7 throws", () =>
+            pipeline.Start();
+            for (var i = 0; i < 20; i++)
             {
-                pipeline.Start();
-                for (var i = 0; i < 20; i++)
-                {
-                    pipeline.Add(i);
-                }
+                pipeline.Add(i);
+            }
 
-                return pipeline.Complete();
-            });
-        }
-        catch (Exception e) when (e is not GradingTimeoutException)
-        {
-            reported = e;
-        }
+            pipeline.Complete();
+        });
 
         Invariant.Holds(reported?.ToString().Contains("item 7 failed", StringComparison.Ordinal) == true,
             (reported is null

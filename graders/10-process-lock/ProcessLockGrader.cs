@@ -94,11 +94,11 @@ public sealed class ProcessLockGrader
         // The grader keeps the named mutex open (not held) between the two runs: without any open handle, the
         // operating system would forget a mutex that the failed child left abandoned.
         using var keepAlive = new Mutex(initiallyOwned: false, _lockName);
-        var jammed = Try(() => Bounded.Run(s_limit, $"PrintAll of \"{SlowPrinter.JammingItem}\", whose print throws",
-            () => PrinterProcesses.PrintAll([SlowPrinter.JammingItem], _lockName, _log)));
+        var jammed = Bounded.Catch(s_limit, $"PrintAll of \"{SlowPrinter.JammingItem}\", whose print throws",
+            () => PrinterProcesses.PrintAll([SlowPrinter.JammingItem], _lockName, _log));
         string[] later = ["one", "two"];
-        var afterwards = Try(() => Bounded.Run(s_limit, $"PrintAll of {string.Join(", ", later)} after that, with the same lock",
-            () => PrinterProcesses.PrintAll(later, _lockName, _log)));
+        var afterwards = Bounded.Catch(s_limit, $"PrintAll of {string.Join(", ", later)} after that, with the same lock",
+            () => PrinterProcesses.PrintAll(later, _lockName, _log));
 
         var log = PrintLog.Read(_log);
         foreach (var item in later)
@@ -119,19 +119,5 @@ public sealed class ProcessLockGrader
             " After waiting for every child, check each one's ExitCode and throw an exception that names the items whose " +
             "process failed.");
         Invariant.Holds(afterwards is null, $"PrintAll of {string.Join(", ", later)} threw, though both printed: {afterwards?.Message}");
-    }
-
-    /// <summary>The exception the call threw, or null; a time-out is the grader's verdict, not the student's exception.</summary>
-    private static Exception? Try(Action call)
-    {
-        try
-        {
-            call();
-            return null;
-        }
-        catch (Exception e) when (e is not GradingTimeoutException)
-        {
-            return e;
-        }
     }
 }

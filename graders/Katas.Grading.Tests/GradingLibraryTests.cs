@@ -63,6 +63,18 @@ public sealed class BoundedTests
     }
 
     [Test]
+    public void Catch_returns_what_the_code_threw_but_still_reports_a_time_out()
+    {
+        using var never = new ManualResetEventSlim();
+
+        Bounded.Catch(TimeSpan.FromSeconds(5), "throwing", () => throw new InvalidOperationException("boom"))
+            .Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("boom");
+        Bounded.Catch(TimeSpan.FromSeconds(5), "returning", () => { }).Should().BeNull();
+        var stuck = () => Bounded.Catch(TimeSpan.FromMilliseconds(200), "waiting forever", () => never.Wait());
+        stuck.Should().Throw<GradingTimeoutException>();
+    }
+
+    [Test]
     public void Returns_the_result_of_code_that_finishes()
     {
         Bounded.Run(TimeSpan.FromSeconds(5), "adding", () => 2 + 2).Should().Be(4);

@@ -34,6 +34,23 @@ public static class Bounded
         return result;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> like <see cref="Run"/> and returns the exception the student's code threw, or null
+    /// when it returned: for checks of what the code throws. A time-out is still the grader's verdict and is thrown.
+    /// </summary>
+    public static Exception? Catch(TimeSpan limit, string what, Action action)
+    {
+        try
+        {
+            Run(limit, what, action);
+            return null;
+        }
+        catch (Exception e) when (e is not GradingTimeoutException)
+        {
+            return e;
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> on a background thread; false if it did not finish in time.</summary>
     public static bool TryRun(TimeSpan limit, Action action, out Exception? error)
     {
