@@ -237,7 +237,9 @@ internal sealed class Calls
             "whatever order the calls finish in (the lesson's pool.map returns them that way). " +
             (results.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal))
                 ? "Every result is there, in the wrong place: they are in the order the calls finished, not the order of " +
-                  "the items. Put the result of items[i] at index i: `results[i] = function(items[i])`."
+                  "the items, or several threads wrote into one shared List<T> at once and mixed its entries up " +
+                  "(List<T> is not thread-safe: two Adds at the same moment can tear an entry in two). Put the result " +
+                  "of items[i] at index i: `results[i] = function(items[i])` in an array made before the workers start."
                 : $"At index {misplaced} there is {results[misplaced] ?? "null"} instead of {expected[misplaced]}." +
                   (results.Any(result => result is null)
                       ? " A null is a slot nobody wrote: a worker had not finished when Map returned, or two List<T>.Add " +
