@@ -19,7 +19,8 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
     public IEnumerable<GraderTestResult> Failed => Results.Where(r => r.Outcome is not ("Passed" or "NotExecuted"));
 
     /// <param name="artifacts">Where this run builds (dotnet's --artifacts-path): runs with different folders can run at once.</param>
-    public static GraderRun Start(string target, string kataSource, string artifacts)
+    /// <param name="onlyTests">Grader test methods to run (all when empty).</param>
+    public static GraderRun Start(string target, string kataSource, string artifacts, IReadOnlyCollection<string>? onlyTests = null)
     {
         var results = Directory.CreateTempSubdirectory("katas-trx-").FullName;
         var arguments = new List<string>
@@ -27,6 +28,10 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
             "test", target, "--no-restore", $"-p:KataSource={kataSource}", "--artifacts-path", artifacts,
             "--logger", "trx", $"-p:GraderResultsDirectory={results}",
         };
+        if (onlyTests is { Count: > 0 })
+        {
+            arguments.AddRange(["--filter", string.Join("|", onlyTests.Select(test => $"FullyQualifiedName~.{test}"))]);
+        }
 
         var (exitCode, console) = Dotnet(arguments);
         var testResults = Directory.GetFiles(results, "*.trx", SearchOption.AllDirectories).SelectMany(ReadTrx).ToList();
