@@ -28,7 +28,10 @@ public sealed class SimultaneityGrader
     [Test]
     public void InProcesses_runs_the_children_at_the_same_time()
     {
-        var n = CountSize.Lasting(TimeSpan.FromMilliseconds(400));
+        // Counting lasts far longer than starting a child can take on a busy machine (the self-test's CI saw a second
+        // child, started right after the first, begin counting only after a 400 ms count had ended): correct code
+        // overlaps by seconds, code that waits for each child never overlaps at all, whatever the length.
+        var n = CountSize.Lasting(TimeSpan.FromSeconds(3));
         using var trace = new ChildTrace();
         Bounded.Run(s_limit, $"CountRunner.InProcesses({n}, 2)", () => CountRunner.InProcesses(n, 2));
 

@@ -24,7 +24,7 @@ public sealed class BadInputGrader
     {
         var path = contents is null ? GradingData.MissingFile : GradingData.FileNamed(kind.Replace(' ', '-') + ".csv", contents);
         double? returned = null;
-        var error = Bounded.Catch(QualityGrader.Limit, $"running CalculateQuality on {kind}",
+        var error = PoolCall.Catch($"running CalculateQuality on {kind}",
             () => returned = Models.CalculateQuality(path, GradedRegressor.FastForest().Regressor, new CappedWriter()));
         MustBeReported(error, $"CalculateQuality on {kind} ({path})", returned is { } r2 ? $"returned R² = {r2}" : "returned", path, problem);
     }
@@ -34,7 +34,7 @@ public sealed class BadInputGrader
     {
         IReadOnlyList<double>? returned = null;
         var path = GradingData.MissingFile;
-        var error = Bounded.Catch(QualityGrader.Limit, "running CalculateQualityInParallel on a missing file",
+        var error = PoolCall.Catch("running CalculateQualityInParallel on a missing file",
             () => returned = Models.CalculateQualityInParallel(path,
                 [GradedRegressor.FastForest().Regressor, GradedRegressor.FastTree().Regressor], new CappedWriter()));
         MustBeReported(error, $"CalculateQualityInParallel on a missing file ({path})",

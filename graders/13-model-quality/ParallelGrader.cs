@@ -74,65 +74,53 @@ public sealed class ParallelGrader
     [Test]
     public void Evaluating_in_parallel_is_faster_than_one_after_another()
     {
-        // A one-thread FastTree hands each small step to the thread pool and waits for it: from a pool thread the
-        // wait runs the step itself, from a thread of your own it is a hand-over every time, over twice as slow. So
-        // the grader times one after another, and its own parallel version, on the kind of thread your code uses.
         var warmUp = new[] { GradedRegressor.FastForest(), GradedRegressor.FastTree() };
-        Bounded.Run(QualityGrader.Limit, "running CalculateQualityInParallel(train-small.csv, [FastForest, FastTree])",
+        PoolCall.Run("running CalculateQualityInParallel(train-small.csv, [FastForest, FastTree])",
             () => Models.CalculateQualityInParallel(GradingData.SmallCsv, [.. warmUp.Select(r => r.Regressor)], new CappedWriter()));
-        var onPool = warmUp.All(regressor => regressor.Trainings.Count > 0 && regressor.Trainings.All(t => t.OnThreadPool));
-        var kind = onPool ? "thread-pool threads" : "threads outside the thread pool";
-        Action onSameKind(Action action) => onPool
-            ? () => Task.Run(action).Wait()
-            : () =>
-            {
-                var thread = new Thread(() => action());
-                thread.Start();
-                thread.Join();
-            };
-
-        // The warm-up also measures each model alone: the ideal for two unequal jobs on two cores is
-        // (t1 + t2) / max(t1, t2), not 2.
-        var forestAlone = Speedup.Time(QualityGrader.Limit, "running CalculateQuality with FastForest", onSameKind(() => Alone(GradedRegressor.FastForest())));
-        var treeAlone = Speedup.Time(QualityGrader.Limit, "running CalculateQuality with FastTree", onSameKind(() => Alone(GradedRegressor.FastTree())));
-        var ideal = (forestAlone + treeAlone) / (forestAlone > treeAlone ? forestAlone : treeAlone);
-        TestContext.Out.WriteLine($"Your evaluations ran on {kind}. Alone there: FastForest {forestAlone.TotalMilliseconds:N0} ms, " +
-                                  $"FastTree {treeAlone.TotalMilliseconds:N0} ms; ideal speed-up on two cores {ideal:0.00}x.");
-
-        void GradersOwnTwo()
+        if (!warmUp.All(regressor => regressor.Trainings.Count > 0 && regressor.Trainings.All(t => t.OnThreadPool)))
         {
-            var both = new[] { GradedRegressor.FastForest(), GradedRegressor.FastTree() }
-                .Select(regressor => onSameKind(() => Alone(regressor)))
-                .Select(run => new Thread(() => run()))
-                .ToList();
-            both.ForEach(thread => thread.Start());
-            both.ForEach(thread => thread.Join());
+            // Measured: two one-thread trainings on threads outside the pool gain nothing over one after another,
+            // however they are written, so a measurement could only say "inconclusive" after minutes.
+            Assert.Inconclusive(
+                "Speed not graded: your evaluations ran on threads outside the thread pool (new Thread). A one-thread " +
+                "FastTree hands each small step to the thread pool and waits for it; from a thread outside the pool every " +
+                "step is a hand-over, and two such trainings at once mostly wait for the pool, whatever your code does. " +
+                "Both_models_train_at_the_same_time proves they overlap. Start each evaluation with Task.Run to see them " +
+                "get faster together.");
         }
 
+        // The warm-up round also measures each model alone: the ideal for two unequal jobs on two cores is
+        // (t1 + t2) / max(t1, t2), not 2. Everything runs on pool threads, like your evaluations.
+        var forestAlone = Speedup.Time(QualityGrader.Limit, "running CalculateQuality with FastForest", () => Alone(GradedRegressor.FastForest()));
+        var treeAlone = Speedup.Time(QualityGrader.Limit, "running CalculateQuality with FastTree", () => Alone(GradedRegressor.FastTree()));
+        var ideal = (forestAlone + treeAlone) / (forestAlone > treeAlone ? forestAlone : treeAlone);
+        TestContext.Out.WriteLine($"Alone: FastForest {forestAlone.TotalMilliseconds:N0} ms, FastTree {treeAlone.TotalMilliseconds:N0} ms; " +
+                                  $"ideal speed-up on two cores {ideal:0.00}x.");
+
         SpeedupJudge.Judge(
-            new SpeedupRule(Ideal: 1 + 0.5 * (ideal - 1), Floor: 1.1, MachineMinimum: 1.2),
+            // A floor well above the noise of one after another (about 1.0x +- 0.1 here): on a machine that gives little,
+            // a best-of-three ratio must not pass code that never overlaps.
+            new SpeedupRule(Ideal: Math.Max(1.25, 1 + 0.5 * (ideal - 1)), Floor: 1.25, MachineMinimum: 1.3),
             "evaluating FastForest and FastTree (one thread each)",
-            onSameKind(() =>
+            () => Task.Run(() =>
             {
-                Alone(GradedRegressor.FastForest());
-                Alone(GradedRegressor.FastTree());
-            }),
-            ($"the grader's own two {kind}", GradersOwnTwo),
-            ("your CalculateQualityInParallel", () =>
-                Models.CalculateQualityInParallel(GradingData.SmallCsv, [GradedRegressor.FastForest().Regressor, GradedRegressor.FastTree().Regressor], new CappedWriter())),
+                Models.CalculateQuality(GradingData.SmallCsv, GradedRegressor.FastForest().Regressor, new CappedWriter());
+                Models.CalculateQuality(GradingData.SmallCsv, GradedRegressor.FastTree().Regressor, new CappedWriter());
+            }).Wait(),
+            ("the grader's own two tasks", () => Task.WaitAll(
+                Task.Run(() => Models.CalculateQuality(GradingData.SmallCsv, GradedRegressor.FastForest().Regressor, new CappedWriter())),
+                Task.Run(() => Models.CalculateQuality(GradingData.SmallCsv, GradedRegressor.FastTree().Regressor, new CappedWriter())))),
+            ("your CalculateQualityInParallel", () => Task.Run(() =>
+                Models.CalculateQualityInParallel(GradingData.SmallCsv, [GradedRegressor.FastForest().Regressor, GradedRegressor.FastTree().Regressor], new CappedWriter())).Wait()),
             advice: "Both_models_train_at_the_same_time says whether they overlap at all. ML.NET trainers use every core by " +
                     "default; the grader's are single-threaded, so two of them at once can use both cores.",
             readNext: QualityGrader.ReadNext, limit: QualityGrader.Limit,
-            whyTheMachineMayNotShowIt: onPool
-                ? null
-                : "Some of your evaluations ran outside the thread pool (on a new Thread, or on the calling thread, which " +
-                  "Parallel.For and PLINQ use too). A one-thread FastTree hands each small step to the thread pool and waits " +
-                  "for it; from a thread outside the pool every step is a hand-over, and two such trainings at once mostly " +
-                  "wait for the pool. Start each evaluation with Task.Run to see them get faster together.");
+            whyTheMachineMayNotShowIt: "Two FastTree-family trainings in one process also get in each other's way inside " +
+                                       "ML.NET (measured: two processes do not; see bench/RESULTS.md).");
     }
 
     private static void Alone(GradedRegressor regressor) =>
-        Models.CalculateQuality(GradingData.SmallCsv, regressor.Regressor, new CappedWriter());
+        Task.Run(() => Models.CalculateQuality(GradingData.SmallCsv, regressor.Regressor, new CappedWriter())).Wait();
 
     /// <summary>What each model gets when CalculateQuality runs it alone: what the parallel run must return too.</summary>
     private static (double Tree, double Forest) ResultsAlone() =>
@@ -142,7 +130,7 @@ public sealed class ParallelGrader
     {
         var writer = new CappedWriter();
         output = writer;
-        return Bounded.Run(QualityGrader.Limit, $"running CalculateQualityInParallel(train-small.csv, [{string.Join(", ", regressors.Select(r => r.Name))}])",
+        return PoolCall.Run($"running CalculateQualityInParallel(train-small.csv, [{string.Join(", ", regressors.Select(r => r.Name))}])",
             () => Models.CalculateQualityInParallel(GradingData.SmallCsv, [.. regressors.Select(r => r.Regressor)], writer));
     }
 

@@ -104,7 +104,7 @@ public sealed partial class QualityGrader
     {
         var writer = new CappedWriter();
         output = writer;
-        return Bounded.Run(Limit, $"running CalculateQuality(train-small.csv, {regressor.Name})",
+        return PoolCall.Run($"running CalculateQuality(train-small.csv, {regressor.Name})",
             () => Models.CalculateQuality(GradingData.SmallCsv, regressor.Regressor, writer));
     }
 
