@@ -13,7 +13,7 @@ trap 'rm -rf "$out"' EXIT
 dotnet build bench/ModelQuality -c Release -o "$out" -nologo -v quiet >/dev/null
 bench() { dotnet "$out/ModelQuality.Bench.dll" "$@"; }
 value() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
-bench ensure "$csv" -
+bench ensure "$csv" default
 
 rows=$(($(wc -l <"$csv") - 1))
 columns=$(head -1 "$csv" | tr ',' '\n' | wc -l)
@@ -39,7 +39,11 @@ for threads in default 1; do
     "$sequential" "$parallel" "$(ratio "$parallel")" "$processes" "$(ratio "$processes")" "$ideal"
 done
 
-if python3 -c 'import sklearn, pandas' 2>/dev/null; then
-  echo
-  python3 bench/model_quality_sklearn.py "$csv"
-fi
+# Debian's python3-sklearn lives in the system python, which may not be the first python3 on PATH.
+for python in python3 /usr/bin/python3; do
+  if "$python" -c 'import sklearn, pandas' 2>/dev/null; then
+    echo
+    "$python" bench/model_quality_sklearn.py "$csv"
+    break
+  fi
+done

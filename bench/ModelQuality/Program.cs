@@ -7,7 +7,7 @@ using Microsoft.ML;
 //   steps <csv> <threads|default>          load, train and evaluate each model one after another, timed apart
 //   parallel <csv> <threads|default>       both models through Models.CalculateQualityInParallel
 //   one <csv> <threads|default> <model>    one model through Models.CalculateQuality (run two such processes at once)
-//   ensure <csv> -                          write the synthetic full-size file if it is not there
+//   ensure <csv> default                    write the synthetic full-size file if it is not there
 // Prints one line of key=value pairs for bench/model-quality.sh.
 if (args is not [var mode, var csv, var threadsText, ..])
 {
