@@ -75,8 +75,7 @@ public sealed class ParallelGrader
     public void Evaluating_in_parallel_is_faster_than_one_after_another()
     {
         var warmUp = new[] { GradedRegressor.FastForest(), GradedRegressor.FastTree() };
-        PoolCall.Run("running CalculateQualityInParallel(train-small.csv, [FastForest, FastTree])",
-            () => Models.CalculateQualityInParallel(GradingData.SmallCsv, [.. warmUp.Select(r => r.Regressor)], new CappedWriter()));
+        InParallel(warmUp, out _);
         if (!warmUp.All(regressor => regressor.Trainings.Count > 0 && regressor.Trainings.All(t => t.OnThreadPool)))
         {
             // Measured: two one-thread trainings on threads outside the pool gain nothing over one after another,
@@ -104,12 +103,12 @@ public sealed class ParallelGrader
             "evaluating FastForest and FastTree (one thread each)",
             () => Task.Run(() =>
             {
-                Models.CalculateQuality(GradingData.SmallCsv, GradedRegressor.FastForest().Regressor, new CappedWriter());
-                Models.CalculateQuality(GradingData.SmallCsv, GradedRegressor.FastTree().Regressor, new CappedWriter());
+                Quietly(GradedRegressor.FastForest());
+                Quietly(GradedRegressor.FastTree());
             }).Wait(),
             ("the grader's own two tasks", () => Task.WaitAll(
-                Task.Run(() => Models.CalculateQuality(GradingData.SmallCsv, GradedRegressor.FastForest().Regressor, new CappedWriter())),
-                Task.Run(() => Models.CalculateQuality(GradingData.SmallCsv, GradedRegressor.FastTree().Regressor, new CappedWriter())))),
+                Task.Run(() => Quietly(GradedRegressor.FastForest())),
+                Task.Run(() => Quietly(GradedRegressor.FastTree())))),
             ("your CalculateQualityInParallel", () => Task.Run(() =>
                 Models.CalculateQualityInParallel(GradingData.SmallCsv, [GradedRegressor.FastForest().Regressor, GradedRegressor.FastTree().Regressor], new CappedWriter())).Wait()),
             advice: "Both_models_train_at_the_same_time says whether they overlap at all. ML.NET trainers use every core by " +
@@ -119,8 +118,11 @@ public sealed class ParallelGrader
                                        "ML.NET (measured: two processes do not; see bench/RESULTS.md).");
     }
 
-    private static void Alone(GradedRegressor regressor) =>
-        Task.Run(() => Models.CalculateQuality(GradingData.SmallCsv, regressor.Regressor, new CappedWriter())).Wait();
+    private static void Alone(GradedRegressor regressor) => Task.Run(() => Quietly(regressor)).Wait();
+
+    /// <summary>CalculateQuality on the small file with nothing checked: the unit of work the speed check times.</summary>
+    private static void Quietly(GradedRegressor regressor) =>
+        Models.CalculateQuality(GradingData.SmallCsv, regressor.Regressor, new CappedWriter());
 
     /// <summary>What each model gets when CalculateQuality runs it alone: what the parallel run must return too.</summary>
     private static (double Tree, double Forest) ResultsAlone() =>

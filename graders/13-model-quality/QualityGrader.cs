@@ -111,9 +111,12 @@ public sealed partial class QualityGrader
     /// <summary>A line naming the model and showing its R² rounded to 2 to 6 decimals, with a point or a comma.</summary>
     public static bool Printed(IEnumerable<string> lines, string name, double quality) =>
         lines.Any(line => line.Contains(name, StringComparison.Ordinal) && Number().Matches(line).Any(number =>
-            double.TryParse(number.Value.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var shown) &&
-            number.Value.Length - number.Value.IndexOfAny(['.', ',']) - 1 is >= 2 and <= 6 &&
-            Math.Abs(shown - quality) <= 0.51 * Math.Pow(10, -(number.Value.Length - number.Value.IndexOfAny(['.', ',']) - 1))));
+        {
+            var decimals = number.Value.Length - number.Value.IndexOfAny(['.', ',']) - 1;
+            return decimals is >= 2 and <= 6 &&
+                   double.TryParse(number.Value.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var shown) &&
+                   Math.Abs(shown - quality) <= 0.51 * Math.Pow(10, -decimals);
+        }));
 
     public static string Shown(CappedWriter output)
     {
