@@ -17,8 +17,8 @@ public sealed record SpeedupRule(double Ideal, double Floor, double MachineMinim
 /// Judges a speed-up on a shared, noisy machine. Each round times the work one after another, the grader's own
 /// concurrent version (what this machine can give right now) and the student's, and compares ratios, never seconds.
 /// The best of the student's rounds counts (a burst of load slows one measurement, rarely the same one twice); the
-/// machine is judged by its median round, and a machine that cannot show a speed-up (one core, or too busy) makes
-/// the check inconclusive, never failed. Whether the work overlaps at all must be proved by a separate,
+/// machine must show the speed-up in every round and is judged by its median round, and a machine that cannot show
+/// it (one core, or too busy) makes the check inconclusive, never failed. Whether the work overlaps at all must be proved by a separate,
 /// clock-free check: a best-of ratio alone may flatter a wrong version.
 /// </summary>
 public static class SpeedupJudge
@@ -59,13 +59,15 @@ public static class SpeedupJudge
         }
 
         // Judge only a machine that gave the speed-up steadily: one lucky round of the grader's version next to
-        // unlucky rounds of yours says more about the load than about your code.
+        // unlucky rounds of yours says more about the load than about your code. Every round must show it (the
+        // self-test's CI saw a correct InProcesses fail at 1.1-1.2x while the grader's own rounds swung between
+        // 1.26x and 1.78x under other graders' load); what is required still follows the median round.
         var steadyMachine = machineRatios.Order().ElementAt(machineRatios.Count / 2);
-        if (steadyMachine < rule.MachineMinimum)
+        if (machineRatios.Min() < rule.MachineMinimum)
         {
             Assert.Inconclusive($"Speed not graded: this machine is too busy right now (or has too few free cores) — " +
-                                $"{reference.Name} reached a median of only {steadyMachine:0.00}x over {attempts} rounds (at " +
-                                $"least {rule.MachineMinimum:0.00}x is needed to judge yours).{(whyTheMachineMayNotShowIt is null ? "" : " " + whyTheMachineMayNotShowIt)}\n" +
+                                $"{reference.Name} reached only {machineRatios.Min():0.00}x in its slowest of {attempts} rounds (at " +
+                                $"least {rule.MachineMinimum:0.00}x in every round is needed to judge yours).{(whyTheMachineMayNotShowIt is null ? "" : " " + whyTheMachineMayNotShowIt)}\n" +
                                 string.Join("\n", tried));
         }
 
