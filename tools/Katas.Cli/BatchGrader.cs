@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+
+namespace Katas.Cli;
+
+/// <summary>Every kata of one submission, graded.</summary>
+public sealed record SubmissionGrade(string Student, IReadOnlyList<KataVerdict> Katas, IReadOnlyList<string> IgnoredTeacherFiles)
+{
+    public double Score => Math.Round(Katas.Sum(kata => kata.Score), 2);
+
+    public int MaxScore => Katas.Sum(kata => kata.MaxScore);
+}
+
+/// <param name="Done">Kata runs finished so far, of <paramref name="Total"/>.</param>
+/// <param name="Latest">The run that just finished.</param>
+public sealed record BatchProgress(int Done, int Total, string Student, KataVerdict Latest);
+
+/// <summary>
+/// Grades a folder of submissions: every kata of every submission in its own build and test run, with the kata's
+/// time limit, in private workspaces (one per worker). Workers take (submission, kata) runs from one queue, so both
+/// cores stay busy; the grades do not depend on how many workers there are or in which order runs finish.
+/// </summary>
+public sealed class BatchGrader(KataRepository teacher, PointsConfig points, string workRoot)
+{
+    public IReadOnlyList<SubmissionGrade> Grade(
+        IReadOnlyList<Submission> submissions, IReadOnlyList<string> katas, int workers, Action<BatchProgress>? progress = null)
+    {
+        var pristine = TeacherFiles.Hashes(teacher.Root);
+        var runs = new ConcurrentQueue<(Submission Submission, string Kata)>(
+            submissions.SelectMany(submission => katas.Select(kata => (submission, kata))));
+        var total = runs.Count;
+        var verdicts = new ConcurrentDictionary<(string Student, string Kata), KataVerdict>();
+        var done = 0;
+
+        var threads = Enumerable.Range(1, Math.Max(1, Math.Min(workers, total))).Select(worker => new Thread(() =>
+        {
+            var workspace = new GradingWorkspace(teacher, pristine, Path.Combine(workRoot, $"worker-{worker}"));
+            var runner = new KataRunner(workspace.Repository, points);
+            var results = Path.Combine(workRoot, $"worker-{worker}-results");
+            while (runs.TryDequeue(out var run))
+            {
+                KataVerdict verdict;
+                try
+                {
+                    verdict = GradeOne(run.Submission, run.Kata, workspace, runner, results);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Xml.XmlException)
+                {
+                    // One unreadable submission (or a results file it corrupted) must not stop the batch.
+                    verdict = KataVerdict.Without(run.Kata, KataState.Crashed, points.For(run.Kata).Points,
+                        "could not be graded: " + e.Message);
+                    _ = workspace.Repair();
+                }
+
+                verdicts[(run.Submission.Student, run.Kata)] = verdict;
+                progress?.Invoke(new BatchProgress(Interlocked.Increment(ref done), total, run.Submission.Student, verdict));
+            }
+        })
+        { Name = $"grading worker {worker}" }).ToList();
+
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+
+        return [.. submissions.Select(submission => new SubmissionGrade(
+            submission.Student,
+            [.. katas.Select(kata => verdicts[(submission.Student, kata)])],
+            submission.ChangedTeacherFiles(pristine)))];
+    }
+
+    private KataVerdict GradeOne(Submission submission, string kata, GradingWorkspace workspace, KataRunner runner, string results)
+    {
+        var maxScore = points.For(kata).Points;
+        if (submission.SourcesOf(kata).Count == 0)
+        {
+            return KataVerdict.Without(kata, KataState.Missing, maxScore, $"no C# files in exercises/{kata}/");
+        }
+
+        submission.CopySourcesTo(kata, workspace.CodeRoot);
+        var verdict = runner.Run(kata, workspace.CodeRoot, results, restore: workspace.NeedsRestore(kata));
+        var tampered = workspace.Repair();
+        if (tampered.Count > 0)
+        {
+            return KataVerdict.Without(kata, KataState.Tampered, maxScore,
+                "does not count: while it ran, your code changed or deleted files outside its own folder",
+                "Changed, put back before the next run:\n" + string.Join('\n', tampered.Take(20).Select(path => "  " + path)),
+                verdict.BuildTime, verdict.TestTime);
+        }
+
+        return verdict;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace Katas.Cli;
+
+/// <param name="TimedOut">The command outlived its limit; its whole process tree was killed.</param>
+/// <param name="Output">Standard output and error together, capped (see <see cref="CappedText"/>).</param>
+public sealed record CommandResult(int ExitCode, bool TimedOut, string Output, TimeSpan Duration);
+
+/// <summary>
+/// One `dotnet` command (build, test, restore) with a time limit. On time-out the whole process tree goes:
+/// a grader's test host and every child process a submission started from it.
+/// </summary>
+public static class DotnetCommand
+{
+    private const int OutputCapacity = 256 * 1024;
+
+    public static CommandResult Run(IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        // Under `dotnet test` (this repository's own suite) or `dotnet run`, MSBuild and VSTest settings of the
+        // parent would leak into the child and point it at the wrong SDK paths or test session.
+        foreach (var key in start.Environment.Keys.Where(IsInheritedBuildSetting).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        // No MSBuild node outlives the command: a killed run must not leave workers that hold files open.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+
+        var output = new CappedText(OutputCapacity);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        process.OutputDataReceived += (_, e) => output.AppendLine(e.Data);
+        process.ErrorDataReceived += (_, e) => output.AppendLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var timedOut = !process.WaitForExit(limit);
+        if (timedOut)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended on its own between the wait and the kill.
+            }
+        }
+
+        // A grandchild that escaped the tree may still hold the output pipes open: do not wait for them forever.
+        _ = process.WaitForExit(TimeSpan.FromSeconds(10));
+        return new CommandResult(timedOut ? -1 : SafeExitCode(process), timedOut, output.ToString(), clock.Elapsed);
+    }
+
+    private static int SafeExitCode(Process process) => process.HasExited ? process.ExitCode : -1;
+
+    private static bool IsInheritedBuildSetting(string key) =>
+        key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("KATAS_", StringComparison.Ordinal)
+        || key.Equals("MSBuildExtensionsPath", StringComparison.OrdinalIgnoreCase)
+        || key.Equals("MSBuildSDKsPath", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Katas.Cli;
+
+/// <summary>gradebook.csv and gradebook.json: one row per student, one column per kata, the total.</summary>
+public static class Gradebook
+{
+    public static void Write(string folder, IReadOnlyList<SubmissionGrade> grades, IReadOnlyList<string> katas)
+    {
+        File.WriteAllText(Path.Combine(folder, "gradebook.csv"), Csv(grades, katas));
+        File.WriteAllText(Path.Combine(folder, "gradebook.json"), Json(grades, katas));
+    }
+
+    public static string Csv(IReadOnlyList<SubmissionGrade> grades, IReadOnlyList<string> katas)
+    {
+        var csv = new StringBuilder();
+        csv.Append(string.Join(',', ["student", .. katas, "total", "max"])).Append('\n');
+        foreach (var grade in grades)
+        {
+            IEnumerable<string> cells = [Quoted(grade.Student), .. grade.Katas.Select(kata => Feedback.Number(kata.Score)), Feedback.Number(grade.Score), Feedback.Number(grade.MaxScore)];
+            csv.Append(string.Join(',', cells)).Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+    public static string Json(IReadOnlyList<SubmissionGrade> grades, IReadOnlyList<string> katas)
+    {
+        var students = new JsonArray();
+        foreach (var grade in grades)
+        {
+            var perKata = new JsonObject();
+            foreach (var kata in grade.Katas)
+            {
+                perKata[kata.Kata] = new JsonObject
+                {
+                    ["score"] = kata.Score,
+                    ["max"] = kata.MaxScore,
+                    ["state"] = kata.StateLabel,
+                    ["summary"] = kata.Summary,
+                };
+            }
+
+            students.Add(new JsonObject
+            {
+                ["student"] = grade.Student,
+                ["total"] = grade.Score,
+                ["max"] = grade.MaxScore,
+                ["katas"] = perKata,
+                ["ignoredTeacherFiles"] = new JsonArray([.. grade.IgnoredTeacherFiles.Select(path => (JsonNode)path)]),
+            });
+        }
+
+        var root = new JsonObject { ["katas"] = new JsonArray([.. katas.Select(kata => (JsonNode)kata)]), ["students"] = students };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    // A folder name may hold a comma or a quote; a spreadsheet must still see one cell.
+    private static string Quoted(string text) =>
+        text.IndexOfAny([',', '"', '\n']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

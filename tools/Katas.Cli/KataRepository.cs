@@ -1,0 +1,47 @@
+namespace Katas.Cli;
+
+/// <summary>A checkout of this repository (the teacher's, a student's, or a grading workspace copy).</summary>
+public sealed class KataRepository(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string Exercises => Path.Combine(Root, "exercises");
+
+    /// <summary>Every kata with a grader, in lesson order: folders named like "04-locked-counter" under graders/.</summary>
+    public IReadOnlyList<string> Katas =>
+        [.. Directory.GetDirectories(Path.Combine(Root, "graders"))
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(IsKataName)
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>The kata's grader project, relative to the root with '/' separators (it goes into workflow files).</summary>
+    public string GraderProject(string kata)
+    {
+        var project = Directory.GetFiles(Path.Combine(Root, "graders", kata), "*.Grader.csproj").Single();
+        return Path.GetRelativePath(Root, project).Replace('\\', '/');
+    }
+
+    public static bool IsKataName(string name) =>
+        name.Length > 3 && char.IsAsciiDigit(name[0]) && char.IsAsciiDigit(name[1]) && name[2] == '-';
+
+    /// <summary>The repository that holds <paramref name="start"/> (a folder inside it, or the current one).</summary>
+    public static KataRepository Find(string? start = null)
+    {
+        for (var dir = new DirectoryInfo(start ?? Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Katas.sln")) && Directory.Exists(Path.Combine(dir.FullName, "graders")))
+            {
+                return new KataRepository(dir.FullName);
+            }
+        }
+
+        throw new UsageException($"No kata repository (a folder with Katas.sln and graders/) at or above {start ?? Directory.GetCurrentDirectory()}.");
+    }
+
+    /// <summary>Where the program itself is built: its repository, whatever the current folder.</summary>
+    public static KataRepository OfThisProgram() => Find(AppContext.BaseDirectory);
+}
+
+/// <summary>A mistake in how the command was called: its message is printed without a stack trace.</summary>
+public sealed class UsageException(string message) : Exception(message);

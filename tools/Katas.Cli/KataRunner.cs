@@ -1,0 +1,113 @@
+namespace Katas.Cli;
+
+/// <summary>
+/// Builds one kata's grader against some graded code and runs it, the way `dotnet test` would, within the kata's
+/// time limit, and turns what happened into a <see cref="KataVerdict"/>. Build and test are two commands so that
+/// a compile error is told apart from a failing check, and so that the time each takes can be reported.
+/// </summary>
+public sealed class KataRunner(KataRepository repository, PointsConfig points)
+{
+    /// <param name="codeRoot">A folder laid out like exercises/ (the graders' KataSource).</param>
+    /// <param name="resultsDirectory">Where the run's TRX file goes (created if needed).</param>
+    /// <param name="restore">False when the workspace was restored already (saves a few seconds a run).</param>
+    public KataVerdict Run(string kata, string codeRoot, string resultsDirectory, bool restore)
+    {
+        var limits = points.For(kata);
+        var limit = TimeSpan.FromMinutes(limits.TimeoutMinutes);
+        var project = repository.GraderProject(kata);
+        var source = $"-p:KataSource={Path.GetFullPath(codeRoot).TrimEnd('/', '\\')}/";
+
+        List<string> buildArguments = ["build", project, source, "-nologo", "-v:q", "-clp:NoSummary"];
+        if (!restore)
+        {
+            buildArguments.Add("--no-restore");
+        }
+
+        var build = DotnetCommand.Run(buildArguments, repository.Root, limit);
+        if (build.TimedOut)
+        {
+            return KataVerdict.Without(kata, KataState.TimedOut, limits.Points,
+                $"timed out: building took longer than the kata's {limits.TimeoutMinutes} min", Tail(build.Output), build.Duration);
+        }
+
+        if (build.ExitCode != 0)
+        {
+            return NotCompiled(kata, limits.Points, build, codeRoot);
+        }
+
+        Directory.CreateDirectory(resultsDirectory);
+        var trx = Path.Combine(resultsDirectory, $"{kata}.trx");
+        File.Delete(trx);
+        var test = DotnetCommand.Run(
+            ["test", project, "--no-build", "--logger", $"trx;LogFileName={kata}.trx", "--results-directory", resultsDirectory],
+            repository.Root,
+            limit - build.Duration > TimeSpan.FromMinutes(1) ? limit - build.Duration : TimeSpan.FromMinutes(1));
+        var checks = File.Exists(trx)
+            ? [.. TrxFile.Read(trx).Select(check => check with { Message = Tidy(check.Message, codeRoot), Output = Tidy(check.Output, codeRoot) })]
+            : new List<GraderTestResult>();
+
+        if (test.TimedOut)
+        {
+            var finished = checks.Count == 0 ? "" : $" ({checks.Count} checks had finished)";
+            return KataVerdict.Without(kata, KataState.TimedOut, limits.Points,
+                $"timed out: the checks did not finish within the kata's {limits.TimeoutMinutes} min{finished}; is something waiting forever, or spinning?",
+                Tail(test.Output), build.Duration, test.Duration);
+        }
+
+        if (checks.Count == 0 || WasAborted(test.Output))
+        {
+            return KataVerdict.Without(kata, KataState.Crashed, limits.Points,
+                "crashed: the grader's test process ended before its checks did (Environment.Exit? an exception escaping a thread you started?)",
+                Tail(test.Output), build.Duration, test.Duration) with { Checks = checks };
+        }
+
+        var counted = checks.Count(check => !check.Failed);
+        var score = Math.Round(limits.Points * (double)counted / checks.Count, 2);
+        var failed = checks.Count - counted;
+        return new KataVerdict(
+            kata,
+            failed == 0 ? KataState.Passed : KataState.Failed,
+            score,
+            limits.Points,
+            failed == 0 ? $"all {checks.Count} checks passed" : $"{failed} of {checks.Count} checks failed",
+            checks,
+            "",
+            build.Duration,
+            test.Duration);
+    }
+
+    private KataVerdict NotCompiled(string kata, int maxScore, CommandResult build, string codeRoot)
+    {
+        var errors = CompilerErrors.From(build.Output, Path.GetFullPath(codeRoot), repository.Root);
+        if (errors.Count == 0)
+        {
+            return KataVerdict.Without(kata, KataState.DoesNotCompile, maxScore, "the build failed", Tail(build.Output), build.Duration);
+        }
+
+        var advice = errors.Any(CompilerErrors.InGrader)
+            ? "\nThe grader itself no longer compiles against your code: keep the names and signatures the stub gave you."
+            : "";
+        return KataVerdict.Without(kata, KataState.DoesNotCompile, maxScore,
+            $"does not compile ({errors.Count} error{(errors.Count == 1 ? "" : "s")})",
+            string.Join('\n', errors.Take(20)) + advice, build.Duration);
+    }
+
+    /// <summary>
+    /// Paths in the graders' messages as the student knows them: the graded copy is their exercises/ folder, the
+    /// grading workspace is the repository.
+    /// </summary>
+    private string Tidy(string text, string codeRoot) => text
+        .Replace(Path.GetFullPath(codeRoot).TrimEnd('/', '\\') + "/", "exercises/", StringComparison.Ordinal)
+        .Replace(repository.Root.TrimEnd('/', '\\') + "/", "", StringComparison.Ordinal);
+
+    private static bool WasAborted(string output) =>
+        output.Contains("Test Run Aborted", StringComparison.Ordinal)
+        || output.Contains("The active test run was aborted", StringComparison.Ordinal)
+        || output.Contains("Test host process crashed", StringComparison.Ordinal);
+
+    private static string Tail(string output)
+    {
+        const int length = 3000;
+        return output.Length <= length ? output : "[...]\n" + output[^length..];
+    }
+}

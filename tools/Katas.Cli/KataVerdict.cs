@@ -1,0 +1,56 @@
+namespace Katas.Cli;
+
+public enum KataState
+{
+    /// <summary>Every check passed (or could not be judged on this machine, which never costs points).</summary>
+    Passed,
+
+    /// <summary>It built and ran; some checks failed.</summary>
+    Failed,
+
+    /// <summary>The submission has no code for this kata.</summary>
+    Missing,
+
+    /// <summary>The kata's code, or the grader against it, does not compile.</summary>
+    DoesNotCompile,
+
+    /// <summary>Build and checks together outlived the kata's time limit; everything it started was killed.</summary>
+    TimedOut,
+
+    /// <summary>The grader's test process ended before its checks did (Environment.Exit, a crash on a thread).</summary>
+    Crashed,
+
+    /// <summary>While it ran, the submission changed the grader's own files: the run does not count.</summary>
+    Tampered,
+}
+
+/// <param name="Score">Points earned: <see cref="MaxScore"/> x checks passed / checks run, to 2 decimals.</param>
+/// <param name="Summary">One line for the student: what happened.</param>
+/// <param name="Details">More for the student when there are no checks to show: compiler errors, the end of the output.</param>
+public sealed record KataVerdict(
+    string Kata,
+    KataState State,
+    double Score,
+    int MaxScore,
+    string Summary,
+    IReadOnlyList<GraderTestResult> Checks,
+    string Details,
+    TimeSpan BuildTime,
+    TimeSpan TestTime)
+{
+    public static KataVerdict Without(string kata, KataState state, int maxScore, string summary, string details = "",
+        TimeSpan buildTime = default, TimeSpan testTime = default) =>
+        new(kata, state, 0, maxScore, summary, [], details, buildTime, testTime);
+
+    public string StateLabel => State switch
+    {
+        KataState.Passed => "passed",
+        KataState.Failed => "failed",
+        KataState.Missing => "missing",
+        KataState.DoesNotCompile => "does not compile",
+        KataState.TimedOut => "timed out",
+        KataState.Crashed => "crashed",
+        KataState.Tampered => "tampered",
+        _ => State.ToString(),
+    };
+}

@@ -1,0 +1,60 @@
+namespace Katas.Cli;
+
+/// <summary>
+/// `katas status [kata]`: for a student, where they are: each kata passed, failing (with the first failing check's
+/// message) or not started, and which one to do next. Untouched stubs are recognised by checksum and not run.
+/// </summary>
+public static class StatusCommand
+{
+    public static int Run(CommandLine line)
+    {
+        var repository = KataRepository.OfThisProgram();
+        var points = PointsConfig.Load(repository);
+        var katas = line.OptionalPositional(0) is { } one ? [KataHints.Resolve(repository, one)] : repository.Katas;
+        var runner = new KataRunner(repository, points);
+        var results = Path.Combine(repository.Root, "artifacts", "status");
+        string? next = null;
+
+        Console.WriteLine($"{"kata",-26} {"state",-12} what the grader says");
+        foreach (var kata in katas)
+        {
+            var (state, says) = StateOf(repository, runner, kata, results);
+            Console.WriteLine($"{kata,-26} {state,-12} {says}");
+            if (state != "passed" && next is null)
+            {
+                next = kata;
+            }
+        }
+
+        Console.WriteLine(next is null
+            ? "\nEvery kata passes. Well done: try the \"Going further\" questions of each README."
+            : $"\nNext: {next}. Read exercises/{next}/README.md (README.ru.md по-русски); "
+              + $"details: dotnet test --filter TestCategory={next}; a hint: dotnet run --project tools/Katas.Cli -- hint {next[..2]}");
+        return 0;
+    }
+
+    private static (string State, string Says) StateOf(KataRepository repository, KataRunner runner, string kata, string results)
+    {
+        if (!Directory.Exists(Path.Combine(repository.Exercises, kata)))
+        {
+            return ("missing", $"exercises/{kata}/ is gone: restore it from git");
+        }
+
+        if (StubChecksums.IsUntouched(repository, kata))
+        {
+            return ("not started", "");
+        }
+
+        var verdict = runner.Run(kata, repository.Exercises, results, restore: true);
+        if (verdict.State == KataState.Passed)
+        {
+            return ("passed", verdict.Summary);
+        }
+
+        var firstFailure = verdict.Checks.FirstOrDefault(check => check.Failed);
+        var says = firstFailure is null
+            ? verdict.Summary + (verdict.Details.Length > 0 ? ": " + verdict.Details.Split('\n')[0] : "")
+            : $"{verdict.Summary}; {firstFailure.Name}: {firstFailure.Message.Split('\n')[0]}";
+        return ("failing", says);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Katas.Cli;
+
+/// <summary>
+/// `katas template &lt;folder&gt;`: the student template repository for a GitHub Classroom assignment: the stubs,
+/// graders, build files, data library, this tool and the Classroom workflow; not the reference solutions, not the
+/// graders' fixtures (known-right fixtures are solutions too), not this project's own suite, benchmarks or CI.
+/// </summary>
+public static partial class TemplateCommand
+{
+    [GeneratedRegex(@"^(solutions/|bench/|\.ci/|graders/Katas\.Grading\.Tests/|graders/[^/]+/Fixtures/)")]
+    private static partial Regex LeftOut();
+
+    public static IReadOnlyList<string> FilesOf(KataRepository repository) =>
+        [.. TrackedFiles(repository.Root).Where(path => !LeftOut().IsMatch(path)).Order(StringComparer.Ordinal)];
+
+    public static int Run(CommandLine line)
+    {
+        var repository = KataRepository.OfThisProgram();
+        var target = Path.GetFullPath(line.Positional(0, "the folder to export the template to"));
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !line.Flag("force"))
+        {
+            throw new UsageException($"{target} is not empty (--force writes into it anyway).");
+        }
+
+        var stale = GenerateCommand.OutOfDate(repository);
+        if (stale.Count > 0)
+        {
+            throw new UsageException($"Out of date: {string.Join(", ", stale)}. Run `katas generate` first, so the template grades with the current points.");
+        }
+
+        var files = FilesOf(repository);
+        foreach (var path in files)
+        {
+            var destination = Path.Combine(target, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(Path.Combine(repository.Root, path), destination, overwrite: true);
+        }
+
+        Console.WriteLine($"""
+            Exported {files.Count} files to {target} (no solutions/, no fixtures).
+            Next: cd {target} && git init -b main && git add . && git commit -m "Parallel Katas" && push it to GitHub,
+            mark it as a template repository, and use it as the starter code of a GitHub Classroom assignment.
+            Its .github/workflows/classroom.yml grades every push with the graders of that first commit.
+            """);
+        return 0;
+    }
+
+    /// <summary>The files git tracks (a clean export), or every file outside build outputs when there is no git.</summary>
+    private static IEnumerable<string> TrackedFiles(string root)
+    {
+        var start = new ProcessStartInfo("git", ["ls-files", "-z"]) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        try
+        {
+            using var git = Process.Start(start)!;
+            var listing = git.StandardOutput.ReadToEnd();
+            git.WaitForExit();
+            if (git.ExitCode == 0)
+            {
+                return listing.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(path => File.Exists(Path.Combine(root, path)));
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No git on this machine: walk the folder instead.
+        }
+
+        string[] outputs = ["bin", "obj", "artifacts", "TestResults", ".git", ".katas"];
+        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
+            .Where(path => !path.Split('/').Any(part => outputs.Contains(part)) && !path.EndsWith(".csv", StringComparison.Ordinal));
+    }
+}
