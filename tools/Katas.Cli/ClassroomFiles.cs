@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -143,7 +142,7 @@ public static class ClassroomFiles
             });
         }
 
-        return new JsonObject { ["tests"] = tests }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        return new JsonObject { ["tests"] = tests }.ToJsonString(JsonOutput.Options) + "\n";
     }
 
     /// <summary>Step ids must start with a letter; the reporter reads each step's result from &lt;ID&gt;_RESULTS.</summary>

@@ -54,7 +54,7 @@ public static class Gradebook
         }
 
         var root = new JsonObject { ["katas"] = new JsonArray([.. katas.Select(kata => (JsonNode)kata)]), ["students"] = students };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return root.ToJsonString(JsonOutput.Options) + "\n";
     }
 
     // A folder name may hold a comma or a quote; a spreadsheet must still see one cell.

@@ -38,7 +38,7 @@ public static class GradescopeResults
             ["stdout_visibility"] = "hidden",
             ["tests"] = tests,
         };
-        return results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return results.ToJsonString(JsonOutput.Options) + "\n";
     }
 
     private static JsonObject Test(string name, double score, double maxScore, bool passed, string output, string? seed)

@@ -39,7 +39,7 @@ public static partial class KataHints
         var seen = Seen(repository);
         seen[kata] = Math.Max(count, seen.GetValueOrDefault(kata));
         Directory.CreateDirectory(Path.GetDirectoryName(StatePath(repository))!);
-        File.WriteAllText(StatePath(repository), JsonSerializer.Serialize(seen, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(StatePath(repository), JsonSerializer.Serialize(seen, JsonOutput.Options));
     }
 
     /// <summary>"04", "04-locked-counter" or "locked-counter" all name kata 04.</summary>

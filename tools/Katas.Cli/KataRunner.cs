@@ -43,7 +43,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
             repository.Root,
             limit - build.Duration > TimeSpan.FromMinutes(1) ? limit - build.Duration : TimeSpan.FromMinutes(1));
         var checks = File.Exists(trx)
-            ? [.. TrxFile.Read(trx).Select(check => check with { Message = Tidy(check.Message, codeRoot), Output = Tidy(check.Output, codeRoot) })]
+            ? [.. TrxFile.Read(trx).OrderBy(check => check.Name, StringComparer.Ordinal).Select(check => check with { Message = Tidy(check.Message, codeRoot), Output = Tidy(check.Output, codeRoot) })]
             : new List<GraderTestResult>();
 
         if (test.TimedOut)

@@ -52,6 +52,10 @@ public sealed class Submission(string folder)
             if (source.LinkTarget is null)
             {
                 source.CopyTo(destination);
+                // The copy keeps the source's time stamp. The previous submission graded here had a file of the same
+                // name, compiled later than this one was written: MSBuild would call the build up to date and grade
+                // the previous student's code.
+                File.SetLastWriteTimeUtc(destination, DateTime.UtcNow);
             }
         }
     }
