@@ -14,6 +14,7 @@ public sealed class CappedText(int capacity)
     private readonly StringBuilder _head = new();
     private readonly Queue<string> _tail = new();
     private int _tailLength;
+    private bool _headIsFull;
     private long _droppedCharacters;
 
     public void AppendLine(string? line)
@@ -32,7 +33,9 @@ public sealed class CappedText(int capacity)
                 line = line[..(capacity / 2)];
             }
 
-            if (_head.Length + line.Length + 1 <= capacity / 2)
+            // Once a line has gone to the tail, a later short one must not jump ahead of it into the head.
+            _headIsFull |= _head.Length + line.Length + 1 > capacity / 2;
+            if (!_headIsFull)
             {
                 _head.Append(line).Append('\n');
                 return;

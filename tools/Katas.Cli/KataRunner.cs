@@ -58,7 +58,8 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         {
             return KataVerdict.Without(kata, KataState.Crashed, limits.Points,
                 "crashed: the grader's test process ended before its checks did (Environment.Exit? an exception escaping a thread you started?)",
-                Tail(test.Output), build.Duration, test.Duration) with { Checks = checks };
+                Tail(test.Output), build.Duration, test.Duration) with
+            { Checks = checks };
         }
 
         var counted = checks.Count(check => !check.Failed);
@@ -107,7 +108,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
 
     private static string Tail(string output)
     {
-        const int length = 3000;
-        return output.Length <= length ? output : "[...]\n" + output[^length..];
+        const int Length = 3000;
+        return output.Length <= Length ? output : "[...]\n" + output[^Length..];
     }
 }

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Katas.Cli;
+
+namespace Katas.Grading.Tests;
+
+/// <summary>The GitHub Classroom files match graders/points.json, and the restore step really puts the teacher's files back.</summary>
+public sealed class ClassroomFilesTests
+{
+    private static readonly KataRepository s_repository = new(Repository.Root);
+
+    [Test]
+    public void Generated_files_are_in_sync_with_points_json_and_the_stubs()
+    {
+        GenerateCommand.OutOfDate(s_repository).Should().BeEmpty(
+            "the Classroom files and stub checksums are generated: run `dotnet run --project tools/Katas.Cli -- generate` and commit them");
+    }
+
+    [Test]
+    public void Points_json_gives_every_kata_points_and_a_time_limit()
+    {
+        var points = PointsConfig.Load(s_repository);
+
+        points.Katas.Keys.Should().BeEquivalentTo(s_repository.Katas);
+        points.ProblemsWith([.. s_repository.Katas, "99-not-yet"]).Should().ContainSingle().Which.Should().Contain("99-not-yet");
+    }
+
+    [Test]
+    public void The_workflow_has_one_grader_step_per_kata_with_its_points_and_the_reporter_reads_them_all()
+    {
+        var points = PointsConfig.Load(s_repository);
+        var workflow = ClassroomFiles.Workflow(s_repository, points);
+
+        foreach (var kata in s_repository.Katas)
+        {
+            var id = ClassroomFiles.StepId(kata);
+            workflow.Should().Contain($"      id: {id}\n      uses: classroom-resources/autograding-command-grader@v1\n")
+                .And.Contain($"        command: '{ClassroomFiles.TestCommand(s_repository, kata)}'\n        timeout: {points.For(kata).TimeoutMinutes}\n        max-score: {points.For(kata).Points}\n")
+                .And.Contain($"        {id.ToUpperInvariant()}_RESULTS: \"${{{{steps.{id}.outputs.result}}}}\"\n");
+        }
+
+        workflow.Should().Contain($"        runners: {string.Join(',', s_repository.Katas.Select(ClassroomFiles.StepId))}\n");
+        workflow.Should().NotContain("\t", "YAML forbids tabs");
+    }
+
+    [Test]
+    public void The_legacy_autograding_json_has_one_test_per_kata_worth_its_points()
+    {
+        var points = PointsConfig.Load(s_repository);
+        var tests = JsonNode.Parse(ClassroomFiles.Legacy(s_repository, points))!["tests"]!.AsArray();
+
+        tests.Select(test => (string)test!["name"]!).Should().Equal(s_repository.Katas);
+        tests.Sum(test => (int)test!["points"]!).Should().Be(points.Total);
+        tests.Should().OnlyContain(test => ((string)test!["run"]!).Contains("-p:KataSource=" + ClassroomFiles.StudentCode));
+    }
+
+    [Test]
+    public void The_restore_step_keeps_only_the_students_cs_files_and_puts_back_the_teachers_graders()
+    {
+        var root = Directory.CreateTempSubdirectory("katas-classroom-").FullName;
+        try
+        {
+            var repo = Directory.CreateDirectory(Path.Combine(root, "repo")).FullName;
+            Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// the teacher's checks\n");
+            Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the stub\n");
+            Git(repo, "init", "-q", "-b", "main");
+            Git(repo, "add", ".");
+            Git(repo, "commit", "-q", "-m", "template");
+
+            // The student's pushes: their solution, a grader that passes anything, a build file that runs what they like.
+            Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the student's solution\n");
+            Write(repo, "exercises/04-locked-counter/Helper.cs", "// more of it\n");
+            Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// every check removed\n");
+            Write(repo, "Directory.Build.rsp", "-p:Anything=1\n");
+            Git(repo, "add", ".");
+            Git(repo, "commit", "-q", "-m", "solution");
+
+            var code = Path.Combine(root, "student-code");
+            var script = string.Join('\n', ClassroomFiles.RestoreTeacherFiles(PointsConfig.Load(s_repository)));
+            Run(repo, "bash", ["-c", script], ("KATAS_STUDENT_CODE", code));
+
+            File.ReadAllText(Path.Combine(repo, "graders/04-locked-counter/LockedCounterGrader.cs")).Should().Be("// the teacher's checks\n");
+            File.Exists(Path.Combine(repo, "Directory.Build.rsp")).Should().BeFalse("a file the student added outside exercises/ must go");
+            File.ReadAllText(Path.Combine(code, "04-locked-counter/SharedCounter.cs")).Should().Be("// the student's solution\n");
+            File.ReadAllText(Path.Combine(code, "04-locked-counter/Helper.cs")).Should().Be("// more of it\n");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static void Write(string repo, string path, string text)
+    {
+        var full = Path.Combine(repo, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+    }
+
+    private static void Git(string repo, params string[] arguments) =>
+        Run(repo, "git", ["-c", "user.name=Teacher", "-c", "user.email=teacher@example.org", .. arguments]);
+
+    private static void Run(string folder, string program, IReadOnlyList<string> arguments, params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo(program, arguments) { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit(TimeSpan.FromMinutes(1)).Should().BeTrue();
+        process.ExitCode.Should().Be(0, "{0} {1} must succeed: {2}{3}", program, string.Join(' ', arguments), output.Result, error);
+    }
+}
