@@ -38,13 +38,27 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         Directory.CreateDirectory(resultsDirectory);
         var trx = Path.Combine(resultsDirectory, $"{kata}.trx");
         File.Delete(trx);
+        var testLimit = limit - build.Duration > TimeSpan.FromMinutes(1) ? limit - build.Duration : TimeSpan.FromMinutes(1);
+        // VSTest's blame collector names the check that was running when the test host hung or died; a check that
+        // is silent for over half the run's time is taken as hung (no grader check legitimately takes that long).
+        var hang = TimeSpan.FromSeconds(Math.Max(30, (int)(testLimit.TotalSeconds * 0.6)));
         var test = DotnetCommand.Run(
-            ["test", project, "--no-build", "--logger", $"trx;LogFileName={kata}.trx", "--results-directory", resultsDirectory],
+            ["test", project, "--no-build", "--logger", $"trx;LogFileName={kata}.trx", "--results-directory", resultsDirectory,
+             "--blame", "--blame-hang-timeout", $"{(int)hang.TotalSeconds}s", "--blame-hang-dump-type", "none"],
             repository.Root,
-            limit - build.Duration > TimeSpan.FromMinutes(1) ? limit - build.Duration : TimeSpan.FromMinutes(1));
+            testLimit);
         var checks = File.Exists(trx)
             ? [.. TrxFile.Read(trx).OrderBy(check => check.Name, StringComparer.Ordinal).Select(check => check with { Message = Tidy(check.Message, codeRoot), Output = Tidy(check.Output, codeRoot) })]
             : new List<GraderTestResult>();
+
+        var running = RunningCheck(test.Output);
+        if (test.Output.Contains("The specified inactivity time", StringComparison.Ordinal))
+        {
+            return KataVerdict.Without(kata, KataState.TimedOut, limits.Points,
+                $"timed out: {running ?? "a check"} did not finish in {(int)hang.TotalSeconds} s; is something waiting forever, or spinning?",
+                Tail(test.Output), build.Duration, test.Duration) with
+            { Checks = checks };
+        }
 
         if (test.TimedOut)
         {
@@ -57,7 +71,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         if (checks.Count == 0 || WasAborted(test.Output))
         {
             return KataVerdict.Without(kata, KataState.Crashed, limits.Points,
-                "crashed: the grader's test process ended before its checks did (Environment.Exit? an exception escaping a thread you started?)",
+                $"crashed: the grader's test process ended {(running is null ? "" : $"during {running} ")}before its checks did (Environment.Exit? an exception escaping a thread you started?)",
                 Tail(test.Output), build.Duration, test.Duration) with
             { Checks = checks };
         }
@@ -100,6 +114,15 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
     private string Tidy(string text, string codeRoot) => text
         .Replace(Path.GetFullPath(codeRoot).TrimEnd('/', '\\') + "/", "exercises/", StringComparison.Ordinal)
         .Replace(repository.Root.TrimEnd('/', '\\') + "/", "", StringComparison.Ordinal);
+
+    /// <summary>The check VSTest's blame collector saw running when the test host hung or died.</summary>
+    private static string? RunningCheck(string output)
+    {
+        const string Marker = "The test running when the crash occurred:";
+        var at = output.IndexOf(Marker, StringComparison.Ordinal);
+        var name = at < 0 ? "" : output[(at + Marker.Length)..].TrimStart().Split('\n')[0].Trim();
+        return name.Length == 0 ? null : name[(name.LastIndexOf('.') + 1)..];
+    }
 
     private static bool WasAborted(string output) =>
         output.Contains("Test Run Aborted", StringComparison.Ordinal)

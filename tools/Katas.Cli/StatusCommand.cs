@@ -27,7 +27,7 @@ public static class StatusCommand
         }
 
         Console.WriteLine(next is null
-            ? "\nEvery kata passes. Well done: try the \"Going further\" questions of each README."
+            ? katas.Count == 1 ? $"\n{katas[0]} passes." : "\nEvery kata passes. Well done: try the \"Going further\" questions of each README."
             : $"\nNext: {next}. Read exercises/{next}/README.md (README.ru.md по-русски); "
               + $"details: dotnet test --filter TestCategory={next}; a hint: dotnet run --project tools/Katas.Cli -- hint {next[..2]}");
         return 0;
@@ -54,7 +54,14 @@ public static class StatusCommand
         var firstFailure = verdict.Checks.FirstOrDefault(check => check.Failed);
         var says = firstFailure is null
             ? verdict.Summary + (verdict.Details.Length > 0 ? ": " + verdict.Details.Split('\n')[0] : "")
-            : $"{verdict.Summary}; {firstFailure.Name}: {firstFailure.Message.Split('\n')[0]}";
+            : $"{verdict.Summary}; {firstFailure.Name}: {Gist(firstFailure.Message)}";
         return ("failing", says);
+    }
+
+    /// <summary>A grader's message starts with the property that broke and then how, in the student's values.</summary>
+    private static string Gist(string message)
+    {
+        var gist = string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(2));
+        return gist.Length <= 300 ? gist : gist[..300] + "...";
     }
 }
