@@ -56,8 +56,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         {
             return KataVerdict.Without(kata, KataState.TimedOut, limits.Points,
                 $"timed out: {running ?? "a check"} did not finish in {(int)hang.TotalSeconds} s; is something waiting forever, or spinning?",
-                Tail(test.Output), build.Duration, test.Duration) with
-            { Checks = checks };
+                Tail(test.Output), build.Duration, test.Duration, checks);
         }
 
         if (test.TimedOut)
@@ -72,8 +71,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         {
             return KataVerdict.Without(kata, KataState.Crashed, limits.Points,
                 $"crashed: the grader's test process ended {(running is null ? "" : $"during {running} ")}before its checks did (Environment.Exit? an exception escaping a thread you started?)",
-                Tail(test.Output), build.Duration, test.Duration) with
-            { Checks = checks };
+                Tail(test.Output), build.Duration, test.Duration, checks);
         }
 
         var counted = checks.Count(check => !check.Failed);

@@ -38,9 +38,10 @@ public sealed record KataVerdict(
     TimeSpan BuildTime,
     TimeSpan TestTime)
 {
+    /// <summary>A verdict that earns nothing; <paramref name="checks"/> are those that ran before it went wrong, for the feedback.</summary>
     public static KataVerdict Without(string kata, KataState state, int maxScore, string summary, string details = "",
-        TimeSpan buildTime = default, TimeSpan testTime = default) =>
-        new(kata, state, 0, maxScore, summary, [], details, buildTime, testTime);
+        TimeSpan buildTime = default, TimeSpan testTime = default, IReadOnlyList<GraderTestResult>? checks = null) =>
+        new(kata, state, 0, maxScore, summary, checks ?? [], details, buildTime, testTime);
 
     public string StateLabel => State switch
     {
