@@ -24,7 +24,7 @@ wrong() {
     fixture=${all[$(( i % ${#all[@]} ))]}
     cp "$fixture"/*.cs "$target/$kata/" 2>/dev/null || true
     for patch in "$fixture"/*.patch; do
-      [ -e "$patch" ] && (cd "$target/$kata" && git apply --whitespace=nowarn "$patch")
+      [ -e "$patch" ] && (cd "$target/$kata" && git apply --whitespace=nowarn "$OLDPWD/$patch")
     done
   done
 }

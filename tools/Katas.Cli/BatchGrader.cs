@@ -29,6 +29,8 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
             submissions.SelectMany(submission => katas.Select(kata => (submission, kata))));
         var total = runs.Count;
         var verdicts = new ConcurrentDictionary<(string Student, string Kata), KataVerdict>();
+        // Identical code gets an identical grade, so it is graded once: untouched stubs, copies of one solution.
+        var byCode = new ConcurrentDictionary<string, Lazy<KataVerdict>>(StringComparer.Ordinal);
         var done = 0;
 
         var threads = Enumerable.Range(1, Math.Max(1, Math.Min(workers, total))).Select(worker => new Thread(() =>
@@ -41,7 +43,8 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
                 KataVerdict verdict;
                 try
                 {
-                    verdict = GradeOne(run.Submission, run.Kata, workspace, runner, results);
+                    verdict = byCode.GetOrAdd(run.Submission.Fingerprint(run.Kata),
+                        _ => new Lazy<KataVerdict>(() => GradeOne(run.Submission, run.Kata, workspace, runner, results))).Value;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Xml.XmlException)
                 {

@@ -35,8 +35,10 @@ public static class BatchReports
                 .Append($"   {Feedback.Number(grade.Score)}/{grade.MaxScore}\n");
         }
 
-        var runs = grades.SelectMany(grade => grade.Katas).Where(kata => kata.State != KataState.Missing).ToList();
-        text.Append($"\n{grades.Count} submissions, {runs.Count} kata runs in {elapsed:mm\\:ss} ")
+        var graded = grades.SelectMany(grade => grade.Katas).Where(kata => kata.State != KataState.Missing).ToList();
+        // Identical code was graded once and its verdict shared: count each run once.
+        var runs = graded.Distinct(ReferenceEqualityComparer.Instance).Cast<KataVerdict>().ToList();
+        text.Append($"\n{grades.Count} submissions, {graded.Count} katas with code, {runs.Count} distinct (built and run) in {elapsed:mm\\:ss} ")
             .Append($"(build {Seconds(runs.Sum(run => run.BuildTime.TotalSeconds))}, checks {Seconds(runs.Sum(run => run.TestTime.TotalSeconds))}, summed over workers).\n")
             .Append("Cells: points, or T timed out, C does not compile, X crashed, ! tampered, - missing.\n")
             .Append($"Reports: {folder}/gradebook.csv, gradebook.json, feedback/, gradescope/, junit/\n");

@@ -33,6 +33,18 @@ public sealed class Submission(string folder)
             .Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>The kata's name and every source's path and content, hashed: equal fingerprints, equal code.</summary>
+    public string Fingerprint(string kata)
+    {
+        var text = new System.Text.StringBuilder(kata).Append('\n');
+        foreach (var relative in SourcesOf(kata))
+        {
+            text.Append(relative.Replace('\\', '/')).Append(' ').Append(TeacherFiles.Hash(Path.Combine(ExercisesFolder!, kata, relative))).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
     /// <summary>Copies the kata's C# sources (and nothing else) to <paramref name="codeRoot"/>/<paramref name="kata"/>/, replacing what was there.</summary>
     public void CopySourcesTo(string kata, string codeRoot)
     {
