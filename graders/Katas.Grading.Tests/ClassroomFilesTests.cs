@@ -90,6 +90,30 @@ public sealed class ClassroomFilesTests
         }
     }
 
+    [Test]
+    public void An_exported_template_builds_and_grades_on_its_own()
+    {
+        var template = Directory.CreateTempSubdirectory("katas-template-").FullName;
+        try
+        {
+            TemplateCommand.Export(s_repository, template);
+            var student = new KataRepository(template);
+            foreach (var file in Directory.GetFiles(Path.Combine(Repository.Solutions, "04-locked-counter")))
+            {
+                File.Copy(file, Path.Combine(student.Exercises, "04-locked-counter", Path.GetFileName(file)), overwrite: true);
+            }
+
+            var verdict = new KataRunner(student, PointsConfig.Load(student))
+                .Run("04-locked-counter", student.Exercises, Path.Combine(template, "artifacts", "results"), restore: true);
+
+            verdict.State.Should().Be(KataState.Passed, "the template needs nothing it leaves out: {0}\n{1}", verdict.Summary, verdict.Details);
+        }
+        finally
+        {
+            Directory.Delete(template, recursive: true);
+        }
+    }
+
     private static void Write(string repo, string path, string text)
     {
         var full = Path.Combine(repo, path);

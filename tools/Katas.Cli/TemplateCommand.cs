@@ -31,6 +31,19 @@ public static partial class TemplateCommand
             throw new UsageException($"Out of date: {string.Join(", ", stale)}. Run `katas generate` first, so the template grades with the current points.");
         }
 
+        var count = Export(repository, target);
+        Console.WriteLine($"""
+            Exported {count} files to {target} (no solutions/, no fixtures).
+            Next: cd {target} && git init -b main && git add . && git commit -m "Parallel Katas" && push it to GitHub,
+            mark it as a template repository, and use it as the starter code of a GitHub Classroom assignment.
+            Its .github/workflows/classroom.yml grades every push with the graders of that first commit.
+            """);
+        return 0;
+    }
+
+    /// <summary>Copies the template's files to <paramref name="target"/>; returns how many.</summary>
+    public static int Export(KataRepository repository, string target)
+    {
         var files = FilesOf(repository);
         foreach (var path in files)
         {
@@ -39,13 +52,7 @@ public static partial class TemplateCommand
             File.Copy(Path.Combine(repository.Root, path), destination, overwrite: true);
         }
 
-        Console.WriteLine($"""
-            Exported {files.Count} files to {target} (no solutions/, no fixtures).
-            Next: cd {target} && git init -b main && git add . && git commit -m "Parallel Katas" && push it to GitHub,
-            mark it as a template repository, and use it as the starter code of a GitHub Classroom assignment.
-            Its .github/workflows/classroom.yml grades every push with the graders of that first commit.
-            """);
-        return 0;
+        return files.Count;
     }
 
     /// <summary>The files git tracks (a clean export), or every file outside build outputs when there is no git.</summary>
