@@ -33,8 +33,6 @@ public static class DotnetCommand
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
-        // No MSBuild node outlives the command: a killed run must not leave workers that hold files open.
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
 
         var output = new CappedText(OutputCapacity);
         var clock = Stopwatch.StartNew();
