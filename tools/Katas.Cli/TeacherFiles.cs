@@ -4,7 +4,7 @@ namespace Katas.Cli;
 
 /// <summary>
 /// The files that decide how code is built and graded: graders (without their fixtures and the project's own
-/// suite), build files, the data library, the tool manifest. Nothing a student writes is among them. Batch grading
+/// suite), build files, the data library, the tool manifest, the Classroom workflow. Nothing a student writes is among them. Batch grading
 /// copies them into each workspace; Classroom restores them; a submission's copies of them are never used.
 /// </summary>
 public static class TeacherFiles
@@ -12,7 +12,8 @@ public static class TeacherFiles
     private static readonly string[] s_rootFiles =
         ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "NuGet.config", "nuget.config", "Katas.sln"];
 
-    private static readonly string[] s_folders = ["graders", "data", ".config"];
+    // .github is not needed to grade, but a clone whose Classroom workflow was edited is worth a teacher's look.
+    private static readonly string[] s_folders = ["graders", "data", ".config", ".github"];
 
     private static readonly string[] s_skippedFolders = ["bin", "obj", "artifacts", "TestResults", "Fixtures", "Katas.Grading.Tests", ".git"];
 
