@@ -40,7 +40,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         File.Delete(trx);
         var testLimit = limit - build.Duration > TimeSpan.FromMinutes(1) ? limit - build.Duration : TimeSpan.FromMinutes(1);
         // VSTest's blame collector names the check that was running when the test host hung or died; a check that
-        // is silent for over half the run's time is taken as hung (no grader check legitimately takes that long).
+        // is silent for 60% of the run's time is taken as hung (no grader check legitimately takes that long).
         var hang = TimeSpan.FromSeconds(Math.Max(30, (int)(testLimit.TotalSeconds * 0.6)));
         var test = DotnetCommand.Run(
             ["test", project, "--no-build", "--logger", $"trx;LogFileName={kata}.trx", "--results-directory", resultsDirectory,
