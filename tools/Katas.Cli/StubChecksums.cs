@@ -15,9 +15,9 @@ public static class StubChecksums
         var text = new StringBuilder();
         foreach (var kata in repository.Katas)
         {
-            foreach (var file in SourcesOf(repository.Exercises, kata))
+            foreach (var (file, hash) in new Submission(repository.Exercises).SourceHashes(kata))
             {
-                text.Append(TeacherFiles.Hash(Path.Combine(repository.Exercises, kata, file))).Append("  exercises/").Append(kata).Append('/').Append(file).Append('\n');
+                text.Append(hash).Append("  exercises/").Append(kata).Append('/').Append(file).Append('\n');
             }
         }
 
@@ -31,13 +31,8 @@ public static class StubChecksums
             .Select(line => line.Split("  ", 2))
             .Where(parts => parts.Length == 2 && parts[1].StartsWith($"exercises/{kata}/", StringComparison.Ordinal))
             .ToDictionary(parts => parts[1], parts => parts[0], StringComparer.Ordinal);
-        var current = SourcesOf(repository.Exercises, kata).ToDictionary(
-            file => $"exercises/{kata}/{file}",
-            file => TeacherFiles.Hash(Path.Combine(repository.Exercises, kata, file)),
-            StringComparer.Ordinal);
+        var current = new Submission(repository.Exercises).SourceHashes(kata).ToDictionary(
+            source => $"exercises/{kata}/{source.Path}", source => source.Hash, StringComparer.Ordinal);
         return recorded.Count > 0 && recorded.Count == current.Count && recorded.All(pair => current.GetValueOrDefault(pair.Key) == pair.Value);
     }
-
-    private static IEnumerable<string> SourcesOf(string exercises, string kata) =>
-        new Submission(exercises).SourcesOf(kata).Select(file => file.Replace('\\', '/'));
 }

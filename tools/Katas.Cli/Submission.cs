@@ -33,13 +33,20 @@ public sealed class Submission(string folder)
             .Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// Each of the kata's sources as a path relative to the kata folder (with '/') and the SHA-256 of its content:
+    /// what graders/stubs.sha256 records of a stub, and what <see cref="Fingerprint"/> hashes.
+    /// </summary>
+    public IEnumerable<(string Path, string Hash)> SourceHashes(string kata) =>
+        SourcesOf(kata).Select(relative => (relative.Replace('\\', '/'), TeacherFiles.Hash(System.IO.Path.Combine(ExercisesFolder!, kata, relative))));
+
     /// <summary>The kata's name and every source's path and content, hashed: equal fingerprints, equal code.</summary>
     public string Fingerprint(string kata)
     {
         var text = new System.Text.StringBuilder(kata).Append('\n');
-        foreach (var relative in SourcesOf(kata))
+        foreach (var (path, hash) in SourceHashes(kata))
         {
-            text.Append(relative.Replace('\\', '/')).Append(' ').Append(TeacherFiles.Hash(Path.Combine(ExercisesFolder!, kata, relative))).Append('\n');
+            text.Append(path).Append(' ').Append(hash).Append('\n');
         }
 
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
