@@ -38,18 +38,39 @@ public sealed class LockedCounterGrader
     [Test]
     public void The_lesson_program_prints_the_lesson_values()
     {
+        // Coyote first, at targets where it reaches every interleaving, so that racing or deadlocking code fails this
+        // check on every run. On real threads a race shows or not by chance (whether the second thread started before
+        // the first had finished), and a grade must not change when the same code is graded again.
+        new ConcurrencyCheck
+        {
+            KataType = typeof(SharedCounter),
+            Property = "LockedCounterProgram prints the values a locked counter gives",
+            Iteration = () => ProgramPrintsLockedValues(3, 6),
+            StressIteration = () => ProgramPrintsLockedValues(30_000, 60_000),
+            ReadNext = ReadNext,
+        }.Verify();
+
+        // Then the lesson's own size on real threads, which only locked code reaches.
         for (var run = 1; run <= 3; run++)
         {
-            var output = new CappedWriter();
             Bounded.Run(s_runLimit, "running LockedCounterProgram.Run at the lesson's size (3,000,000 and 6,000,000)",
-                () => LockedCounterProgram.Run(output));
-
-            var lines = output.Lines();
-            lines.Should().HaveCount(2, "each of the two threads prints one line (run {0}; output was:\n{1})", run, output);
-            lines.Should().Contain("6000000", "SecondOperation always finishes at 6000000 (run {0})", run);
-            lines.Should().BeSubsetOf(["3000000", "6000000"],
-                "with a lock, FirstOperation prints 3000000, or 6000000 if SecondOperation ran first; anything else " +
-                "(like the lesson's 3058716) means the threads raced (run {0}). Read next: {1}", run, ReadNext);
+                () => ProgramPrintsLockedValues(3_000_000, 6_000_000));
         }
+    }
+
+    private static void ProgramPrintsLockedValues(int firstTarget, int secondTarget)
+    {
+        var output = new CappedWriter();
+        LockedCounterProgram.Run(output, firstTarget, secondTarget);
+
+        var lines = output.Lines();
+        var printed = lines.Count == 0 ? "nothing" : string.Join(" and ", lines);
+        Invariant.Holds(lines.Count == 2,
+            $"LockedCounterProgram.Run with targets {firstTarget} and {secondTarget} printed {printed}: each of its two threads " +
+            "prints one line.");
+        Invariant.Holds(lines.Contains($"{secondTarget}") && lines.All(line => line == $"{firstTarget}" || line == $"{secondTarget}"),
+            $"LockedCounterProgram.Run with targets {firstTarget} and {secondTarget} printed {printed}. With a lock, " +
+            $"FirstOperation prints {firstTarget} (or {secondTarget} if SecondOperation ran first) and SecondOperation prints " +
+            $"{secondTarget}; any other value means the two threads raced, like the lesson's 3058716.");
     }
 }

@@ -22,7 +22,7 @@ public sealed class BatchGradingTests
         Case("clone-with-stub", KataState.Failed, 3.33, "other thread changed x"),
         Case("empty", KataState.Missing, 0, "no C# files in exercises/04-locked-counter/"),
         Case("syntax-error", KataState.DoesNotCompile, 0, "exercises/04-locked-counter/SharedCounter.cs("),
-        Case("deadlock", KataState.Failed, 6.67, "Deadlock"),
+        Case("deadlock", KataState.Failed, 3.33, "Deadlock"),
         Case("spins-forever", KataState.TimedOut, 0, "timed out: Each_operation_alone_counts_to_its_target did not finish"),
         Case("calls-environment-exit", KataState.Crashed, 0, "before its checks did (Environment.Exit?"),
         Case("deletes-files-outside", KataState.Tampered, 0, "graders/points.json"),

@@ -40,6 +40,23 @@ public sealed class CappedWriterTests
 
         writer.Lines().Should().HaveCount(2000).And.OnlyContain(line => line.StartsWith("thread ") && line.IndexOf("thread", 1) < 0);
     }
+
+    [Test]
+    public void Keeps_printed_numbers_on_their_own_lines_when_threads_print_at_once()
+    {
+        var writer = new CappedWriter();
+
+        Parallel.For(0, 4, thread =>
+        {
+            for (var line = 0; line < 500; line++)
+            {
+                writer.WriteLine(thread * 1000 + line);
+                writer.WriteLine((object)(thread * 1000L + line));
+            }
+        });
+
+        writer.Lines().Should().HaveCount(4000).And.OnlyContain(line => int.Parse(line) % 1000 < 500);
+    }
 }
 
 public sealed class BoundedTests

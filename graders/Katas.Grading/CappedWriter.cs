@@ -66,6 +66,22 @@ public sealed class CappedWriter(int capacity = 64 * 1024) : TextWriter
     /// </summary>
     public override void WriteLine(string? value) => Write(value + NewLine);
 
+    // TextWriter writes a number and then the line's end in two calls; these keep a printed value and its line
+    // together, as Console.Out does.
+    public override void WriteLine(int value) => WriteLine(value.ToString(FormatProvider));
+
+    public override void WriteLine(long value) => WriteLine(value.ToString(FormatProvider));
+
+    public override void WriteLine(double value) => WriteLine(value.ToString(FormatProvider));
+
+    public override void WriteLine(decimal value) => WriteLine(value.ToString(FormatProvider));
+
+    public override void WriteLine(bool value) => WriteLine(value.ToString());
+
+    public override void WriteLine(char value) => WriteLine(value.ToString());
+
+    public override void WriteLine(object? value) => WriteLine(value is IFormattable formattable ? formattable.ToString(null, FormatProvider) : value?.ToString());
+
     public override string ToString()
     {
         lock (_gate)
