@@ -67,7 +67,10 @@ public sealed class ParallelGrader
         var tree = GradedRegressor.FastTree(beforeTraining: () =>
         {
             held = forestStarted.Wait(s_holdLimit);
-            _ = held && forestTrained.Wait(s_trainingLimit);
+            if (held)
+            {
+                forestTrained.Wait(s_trainingLimit);
+            }
         });
         var results = InParallel([tree, forest], out _);
 

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Katas.Grading.Tests;
 
 public sealed class CappedWriterTests
@@ -52,10 +54,14 @@ public sealed class CappedWriterTests
             {
                 writer.WriteLine(thread * 1000 + line);
                 writer.WriteLine((object)(thread * 1000L + line));
+                writer.WriteLine((ulong)(thread * 1000 + line));
+                writer.WriteLine((float)(thread * 1000 + line));
+                writer.WriteLine($"{thread * 1000 + line}".ToCharArray());
+                writer.WriteLine(new StringBuilder().Append(thread * 1000 + line));
             }
         });
 
-        writer.Lines().Should().HaveCount(4000).And.OnlyContain(line => int.Parse(line) % 1000 < 500);
+        writer.Lines().Should().HaveCount(12_000).And.OnlyContain(line => int.Parse(line) % 1000 < 500);
     }
 }
 
