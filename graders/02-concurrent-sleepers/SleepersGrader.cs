@@ -34,7 +34,7 @@ public sealed class SleepersGrader
     private static string Example(int call) =>
         $"    {PrintedLine.StartWord} {call} в 2018-11-13 11:20:49.195674\n    {PrintedLine.EndWord} {call} в 2018-11-13 11:20:50.196017";
 
-    [Test]
+    [Test, OnRealThreads]
     public void SlowPrint_prints_its_start_sleeps_one_unit_and_prints_its_end()
     {
         var output = new TimedWriter();
@@ -66,7 +66,7 @@ public sealed class SleepersGrader
             $"once for both.\nRead next: {ReadNext}");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void RunSequentially_runs_the_calls_one_after_another()
     {
         var output = new TimedWriter();
@@ -82,7 +82,7 @@ public sealed class SleepersGrader
             $"{PrintedLine.Show(lines)}\nRead next: {ReadNext}");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void RunOnThreads_runs_the_calls_at_the_same_time()
     {
         var output = new TimedWriter();
@@ -132,7 +132,7 @@ public sealed class SleepersGrader
             $"Read next: {ReadNext}");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Five_calls_on_threads_take_about_one_unit()
     {
         var work = $"{Calls} calls of SlowPrint with a unit of {s_timedUnit.TotalMilliseconds:0} ms";

@@ -8,18 +8,19 @@ namespace Katas.Graders.LockedCounter;
 /// </summary>
 internal sealed record CounterOutcome(int FirstTarget, int SecondTarget, int FirstReturned, int SecondReturned, int FinalX)
 {
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
+
     /// <summary>Runs both operations on two new threads started together, as the lesson did.</summary>
     public static CounterOutcome RunConcurrently(int firstTarget, int secondTarget)
     {
         var counter = new SharedCounter(firstTarget, secondTarget);
         int firstReturned = 0, secondReturned = 0;
-        // Unnamed threads on purpose: Coyote loses control of a thread whose Name is set.
-        var first = new Thread(() => firstReturned = counter.FirstOperation());
-        var second = new Thread(() => secondReturned = counter.SecondOperation());
-        first.Start();
-        second.Start();
-        first.Join();
-        second.Join();
+        var finished = GraderThreads.Run(s_limit,
+            () => firstReturned = counter.FirstOperation(),
+            () => secondReturned = counter.SecondOperation());
+        Invariant.Holds(finished,
+            $"FirstOperation and SecondOperation, started together on two threads (targets {firstTarget} and {secondTarget}), " +
+            $"did not both return within {s_limit.TotalSeconds:0} s: a thread waits for a lock that is never released, or loops for ever.");
         return new CounterOutcome(firstTarget, secondTarget, firstReturned, secondReturned, counter.X);
     }
 

@@ -3,7 +3,7 @@ namespace Katas.Graders.DelayedStart;
 /// <summary>The timer itself, on a fake clock that moves only when the grader moves it.</summary>
 public sealed class DelayedActionGrader
 {
-    [Test]
+    [Test, OnRealThreads]
     public void Does_not_run_before_the_delay()
     {
         using var scenario = new Scenario();
@@ -17,7 +17,7 @@ public sealed class DelayedActionGrader
             "with a shorter due time (TimeSpan.Zero? milliseconds taken as seconds?)\nRead next: {0}", Scenario.ReadNext);
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Runs_when_the_clock_reaches_the_delay()
     {
         using var scenario = new Scenario();
@@ -34,7 +34,7 @@ public sealed class DelayedActionGrader
         scenario.Action.Completion.IsCompletedSuccessfully.Should().BeTrue("Completion finishes successfully when the action has run");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Runs_only_once_however_far_the_clock_goes()
     {
         using var scenario = new Scenario();
@@ -54,7 +54,7 @@ public sealed class DelayedActionGrader
             Scenario.ReadNext);
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Cancel_before_the_delay_means_it_never_runs()
     {
         using var scenario = new Scenario();
@@ -71,7 +71,7 @@ public sealed class DelayedActionGrader
             "does not wait forever\nRead next: {0}", Scenario.ReadNext);
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Cancel_after_the_run_returns_false()
     {
         using var scenario = new Scenario();
@@ -83,7 +83,7 @@ public sealed class DelayedActionGrader
         scenario.Action.Completion.IsCompletedSuccessfully.Should().BeTrue("a late Cancel does not change a finished Completion");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Starts_only_once()
     {
         using var scenario = new Scenario();
@@ -93,7 +93,7 @@ public sealed class DelayedActionGrader
             "a DelayedAction starts once, like a Python Timer (its second start() raises RuntimeError)");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void An_exception_in_the_action_goes_to_Completion()
     {
         using var scenario = new Scenario(() => throw new InvalidOperationException("the action failed"));
@@ -109,6 +109,7 @@ public sealed class DelayedActionGrader
 
     [TestCase(true, TestName = "Dispose_releases_the_timer_after_the_run")]
     [TestCase(false, TestName = "Dispose_releases_the_timer_before_the_run")]
+    [OnRealThreads]
     public void Dispose_releases_the_timer(bool letItRun)
     {
         var scenario = new Scenario();

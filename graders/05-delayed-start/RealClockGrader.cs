@@ -8,7 +8,7 @@ public sealed class RealClockGrader
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
 
-    [Test]
+    [Test, OnRealThreads]
     public void On_the_real_clock_it_waits_for_the_delay()
     {
         var delay = TimeSpan.FromMilliseconds(300);
@@ -27,7 +27,7 @@ public sealed class RealClockGrader
             "the action must not start before its delay\nRead next: {0}", Scenario.ReadNext);
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void The_lesson_program_prints_3000000_then_6000000()
     {
         var output = new CappedWriter();

@@ -18,7 +18,7 @@ public sealed class DeadlockFixGrader
         "way: two threads take the same locks in different orders. A timeout turns the deadlock into lost payments; one " +
         "fixed order removes it.";
 
-    [Test]
+    [Test, OnRealThreads]
     public void A_transfer_moves_the_money()
     {
         var alice = new Account(1, "Alice", 100m);
@@ -38,7 +38,7 @@ public sealed class DeadlockFixGrader
             .Should().Be(150m, "TotalBalance adds up the balances of the accounts it is given (0 + 150). Read next: {0}", ReadNext);
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void A_transfer_without_enough_money_changes_nothing()
     {
         var alice = new Account(1, "Alice", 20m);
@@ -50,7 +50,7 @@ public sealed class DeadlockFixGrader
         bob.Balance.Should().Be(0m, "a refused transfer changes nothing, all or nothing");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void A_transfer_to_the_same_account_is_refused()
     {
         var alice = new Account(1, "Alice", 100m);
@@ -102,7 +102,7 @@ public sealed class DeadlockFixGrader
         }.Verify();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Many_transfers_and_audits_on_real_threads_finish()
     {
         // What a user of the bank would see: real threads, real timing, no Coyote. A deadlock here is a

@@ -17,7 +17,7 @@ public sealed class SemaphoreLimitGrader
     /// <summary>The workers of the schedule Coyote explored last: when it reports a deadlock, they say who was stuck where.</summary>
     private Workers? _last;
 
-    [Test]
+    [Test, OnRealThreads]
     public void A_throttle_runs_the_work_and_returns_its_result()
     {
         var throttle = Bounded.Run(s_runLimit, "creating a Throttle(3)", () => new Throttle(3));
@@ -32,7 +32,7 @@ public sealed class SemaphoreLimitGrader
         runs.Should().Be(1, "Run(Action) runs the work exactly once. Read next: {0}", ReadNext);
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void A_limit_below_one_is_rejected()
     {
         var thrown = Bounded.Run(s_runLimit, "creating a Throttle(0)", () => Thrown(() => new Throttle(0)));
@@ -74,7 +74,7 @@ public sealed class SemaphoreLimitGrader
         }.Verify();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Exit_without_Enter_throws_SemaphoreFullException()
     {
         var throttle = Bounded.Run(s_runLimit, "creating a Throttle(2)", () => new Throttle(Limit));
@@ -112,7 +112,7 @@ public sealed class SemaphoreLimitGrader
         }.Verify();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void A_full_throttle_makes_the_next_worker_wait()
     {
         var throttle = Bounded.Run(s_runLimit, "creating a Throttle(2)", () => new Throttle(Limit));
@@ -170,7 +170,7 @@ public sealed class SemaphoreLimitGrader
         }
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void A_work_that_throws_gives_its_slot_back()
     {
         var throttle = Bounded.Run(s_runLimit, "creating a Throttle(2)", () => new Throttle(Limit));

@@ -13,7 +13,7 @@ public sealed class BoundedBufferGrader
     /// <summary>How long a call that must wait is watched before the grader decides it does wait.</summary>
     private static readonly TimeSpan s_watch = TimeSpan.FromMilliseconds(300);
 
-    [Test]
+    [Test, OnRealThreads]
     public void One_thread_gets_its_items_back_in_order()
     {
         var buffer = new BoundedBuffer<int>(3);
@@ -35,7 +35,7 @@ public sealed class BoundedBufferGrader
         buffer.Invoking(b => b.Add(4)).Should().Throw<InvalidOperationException>("nothing may be added after CompleteAdding");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void TryTake_waits_for_an_item()
     {
         var buffer = new BoundedBuffer<int>(1);
@@ -49,7 +49,7 @@ public sealed class BoundedBufferGrader
         taking.Result.Should().Be(5, "the waiting consumer gets the item that was added");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Add_waits_while_the_buffer_is_full()
     {
         var buffer = new BoundedBuffer<int>(1);
@@ -63,7 +63,7 @@ public sealed class BoundedBufferGrader
         buffer.Count.Should().Be(1, "the waiting producer's item is in the buffer now");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void CompleteAdding_wakes_every_waiting_consumer()
     {
         var buffer = new BoundedBuffer<int>(2);

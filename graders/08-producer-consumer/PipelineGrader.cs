@@ -18,7 +18,7 @@ public sealed class PipelineGrader
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_watch = TimeSpan.FromMilliseconds(300);
 
-    [Test]
+    [Test, OnRealThreads]
     public void Nothing_is_processed_before_Start()
     {
         var done = 0;
@@ -41,7 +41,7 @@ public sealed class PipelineGrader
         pipeline.Dispose();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Add_waits_while_the_pipeline_is_full()
     {
         var pipeline = new Pipeline<int, int>(x => x, capacity: 2, consumers: 1);
@@ -62,7 +62,7 @@ public sealed class PipelineGrader
         pipeline.Dispose();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Every_item_is_processed_exactly_once_and_Complete_waits_for_it()
     {
         const int Items = 1000;
@@ -106,7 +106,7 @@ public sealed class PipelineGrader
         }
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void The_queue_never_holds_more_than_its_capacity()
     {
         const int Capacity = 4;
@@ -142,7 +142,7 @@ public sealed class PipelineGrader
         pipeline.Dispose();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Consumers_wait_for_items_that_come_later()
     {
         var pipeline = new Pipeline<int, int>(x => x, capacity: 4, consumers: 2);
@@ -168,7 +168,7 @@ public sealed class PipelineGrader
         pipeline.Dispose();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void An_exception_in_the_work_reaches_Complete()
     {
         var pipeline = new Pipeline<int, int>(x => x == 7 ? throw new InvalidOperationException("item 7 failed") : x,

@@ -9,7 +9,7 @@ public sealed class ResultsGrader
 
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(30);
 
-    [Test]
+    [Test, OnRealThreads]
     public void Sequentially_runs_every_copy_in_order_on_the_calling_thread()
     {
         var ledger = new CopyLedger(3);
@@ -41,7 +41,7 @@ public sealed class ResultsGrader
         }.Verify();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void InProcesses_returns_what_each_child_counted()
     {
         using var trace = new ChildTrace();

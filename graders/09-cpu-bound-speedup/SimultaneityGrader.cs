@@ -10,7 +10,7 @@ public sealed class SimultaneityGrader
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
 
-    [Test]
+    [Test, OnRealThreads]
     public void OnThreads_runs_the_copies_at_the_same_time()
     {
         var rendezvous = new Rendezvous(2);
@@ -25,7 +25,7 @@ public sealed class SimultaneityGrader
         results.Should().HaveCount(2);
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void InProcesses_runs_the_children_at_the_same_time()
     {
         // Counting lasts far longer than starting a child can take on a busy machine (the self-test's CI saw a second

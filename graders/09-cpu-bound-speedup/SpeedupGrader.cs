@@ -14,7 +14,7 @@ public sealed class SpeedupGrader
     private const int Attempts = 3;
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
 
-    [Test]
+    [Test, OnRealThreads]
     public void Two_threads_count_faster_than_one_after_another()
     {
         var n = CountSize.Lasting(TimeSpan.FromMilliseconds(300));
@@ -29,7 +29,7 @@ public sealed class SpeedupGrader
             readNext: ResultsGrader.ReadNext, attempts: Attempts, limit: s_limit);
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Two_processes_count_faster_than_one_after_another()
     {
         // Longer work than for threads: each child first spends tens of milliseconds starting the .NET runtime.

@@ -60,7 +60,7 @@ public sealed class PoolMapGrader
     [OneTimeTearDown]
     public void GiveThePoolItsSizeBack() => ThreadPool.SetMinThreads(_minWorkerThreads, _minIoThreads);
 
-    [Test]
+    [Test, OnRealThreads]
     public void Results_come_back_in_the_order_of_the_items()
     {
         // The earlier the item, the slower its call: with several calls at once, they finish in reverse order.
@@ -130,7 +130,7 @@ public sealed class PoolMapGrader
         }.Verify();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Six_slow_calls_through_Map_are_faster_than_one_after_another()
     {
         var items = Enumerable.Range(1, SlowItems).ToArray();
@@ -177,7 +177,7 @@ public sealed class PoolMapGrader
             $"If Calls_really_run_together fails too, start there.\nRead next: {ReadNext}");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Thousands_of_quick_items_are_each_mapped_once()
     {
         // Many tiny calls: shared state that is not thread-safe (a List<T> all workers Add to, an index read and
@@ -233,7 +233,7 @@ public sealed class PoolMapGrader
         }.Verify();
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void An_empty_list_gives_an_empty_result()
     {
         var called = 0;
@@ -252,7 +252,7 @@ public sealed class PoolMapGrader
             $"it with. Take an index only if it is below items.Count.\nRead next: {ReadNext}");
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void Fewer_items_than_workers_are_mapped_too()
     {
         foreach (int[] items in (int[][])[[7], [7, 8]])
@@ -270,7 +270,7 @@ public sealed class PoolMapGrader
         }
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void A_limit_below_one_is_rejected()
     {
         foreach (var limit in new[] { 0, -1 })
@@ -295,7 +295,7 @@ public sealed class PoolMapGrader
         }
     }
 
-    [Test]
+    [Test, OnRealThreads]
     public void The_lesson_program_runs_slow_print_for_5_10_20_together()
     {
         var pause = TimeSpan.FromMilliseconds(500);

@@ -193,3 +193,105 @@ public sealed class UncontrolledApiTests
         }
     }
 }
+
+public sealed class ExplorationPlanTests
+{
+    [TestCase(100u)]
+    [TestCase(30u)]
+    [TestCase(7u)]
+    [TestCase(1u)]
+    public void The_strategies_share_the_budget_exactly_and_each_gets_an_early_turn(uint iterations)
+    {
+        var settings = new ExplorationSettings
+        {
+            Iterations = iterations,
+            Strategies = [ExplorationStrategy.Random, ExplorationStrategy.Prioritization, ExplorationStrategy.DelayBounding],
+        };
+
+        var plan = settings.Plan();
+
+        plan.Sum(leg => (long)leg.Iterations).Should().Be(iterations);
+        plan.Should().OnlyContain(leg => leg.Iterations > 0);
+        plan.Take(Math.Min(3, (int)iterations)).Select(leg => leg.Strategy).Should().OnlyHaveUniqueItems(
+            "every strategy gets a short first turn before any gets a long one");
+        settings.Plan().Should().Equal(plan, "the plan is deterministic");
+    }
+
+    [Test]
+    public void A_second_turn_uses_the_next_seed_so_it_does_not_repeat_the_first()
+    {
+        var plan = ExplorationSettings.Default with
+        {
+            Strategies = [ExplorationStrategy.Random, ExplorationStrategy.Prioritization, ExplorationStrategy.DelayBounding],
+        };
+
+        plan.Plan().GroupBy(leg => leg.Strategy).Should().OnlyContain(turns => turns.Select(leg => leg.Seed).Distinct().Count() == turns.Count());
+    }
+}
+
+public sealed class GraderThreadsTests
+{
+    [Test]
+    public void A_broken_invariant_on_a_grader_thread_is_raised_after_the_join_not_in_the_thread()
+    {
+        var ran = 0;
+
+        var run = () => GraderThreads.Run(TimeSpan.FromSeconds(10),
+            () => Invariant.Holds(false, "consumer 2 took item 7 twice"),
+            () => Interlocked.Increment(ref ran));
+
+        run.Should().Throw<InvariantViolationException>().WithMessage("consumer 2 took item 7 twice");
+        ran.Should().Be(1, "the other thread ran to its end");
+    }
+
+    [Test]
+    public void An_exception_of_the_code_on_a_grader_thread_is_raised_in_the_students_terms()
+    {
+        var run = () => GraderThreads.Run(TimeSpan.FromSeconds(10), () => throw new InvalidOperationException("queue disposed"));
+
+        run.Should().Throw<InvariantViolationException>().WithMessage("Your code threw InvalidOperationException*queue disposed*");
+    }
+
+    [Test]
+    public void Threads_still_running_at_the_limit_are_reported_not_waited_for()
+    {
+        using var never = new ManualResetEventSlim();
+
+        GraderThreads.Run(TimeSpan.FromMilliseconds(300), () => never.Wait(), () => { }).Should().BeFalse();
+    }
+
+    [Test]
+    public void Threads_start_together()
+    {
+        // Each thread notes how many had arrived when it began its work: with a start gate, the last to begin sees all.
+        var arrived = 0;
+        var seen = new int[4];
+
+        GraderThreads.Run(TimeSpan.FromSeconds(10), [.. Enumerable.Range(0, 4).Select<int, Action>(i => () =>
+        {
+            Interlocked.Increment(ref arrived);
+            Thread.Sleep(50);
+            seen[i] = Volatile.Read(ref arrived);
+        })]).Should().BeTrue();
+
+        seen.Should().OnlyContain(count => count == 4, "no thread finished its work before the others had begun");
+    }
+}
+
+public sealed class RewriteCheckTests
+{
+    [Test]
+    public void A_systematic_check_of_code_that_was_not_rewritten_is_a_grader_problem_never_a_pass()
+    {
+        // This suite's own assembly is not rewritten by `coyote rewrite`: Coyote would explore nothing in it.
+        var check = new ConcurrencyCheck
+        {
+            KataType = typeof(RewriteCheckTests),
+            Property = "nothing",
+            Iteration = () => { },
+            ReadNext = "-",
+        };
+
+        check.Invoking(c => c.Verify()).Should().Throw<InvalidOperationException>().WithMessage("Grader problem*not rewritten*");
+    }
+}

@@ -12,6 +12,7 @@ public static class Bounded
     /// <param name="what">What the code was doing, in the student's terms ("running LockedCounterProgram.Run").</param>
     public static void Run(TimeSpan limit, string what, Action action)
     {
+        RealThreads.MustRunUnrewritten(what);
         if (!TryRun(limit, action, out var error))
         {
             throw new GradingTimeoutException(

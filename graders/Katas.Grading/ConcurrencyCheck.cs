@@ -39,10 +39,28 @@ public sealed class ConcurrencyCheck
     public void Verify()
     {
         var uncontrolled = UncontrolledApi.FindIn(KataType);
+        if (RealThreads.InUnrewrittenCopy)
+        {
+            if (!RealThreads.IsStressRerun)
+            {
+                RealThreads.MustBeRewritten(KataType.Assembly);
+            }
+
+            // The rewritten run below sent this test here: real threads, running the code as compiled.
+            if (uncontrolled.Count > 0)
+            {
+                TestContext.Out.WriteLine(ExplainStressGrading(uncontrolled));
+            }
+
+            VerifyByStress();
+            return;
+        }
+
+        RealThreads.MustBeRewritten(KataType.Assembly);
+        RealThreads.MustBeRewritten(Iteration.Method.DeclaringType?.Assembly);
         if (uncontrolled.Count > 0)
         {
-            TestContext.Out.WriteLine(ExplainStressGrading(uncontrolled));
-            VerifyByStress();
+            RealThreads.RerunCurrentTestForStress();
             return;
         }
 
@@ -51,7 +69,7 @@ public sealed class ConcurrencyCheck
         {
             case SystematicOutcome.NoBugFound:
                 TestContext.Out.WriteLine(
-                    $"Coyote explored {verdict.Iterations} interleavings (seed {verdict.Seed}): \"{Property}\" held in every one.");
+                    $"Coyote explored {verdict.Iterations} interleavings ({StrategiesUsed()}, seed {verdict.Seed}): \"{Property}\" held in every one.");
                 return;
             case SystematicOutcome.PotentialHang:
                 // Coyote saw a wait it does not control. That is a hang or a false alarm; real threads decide.
@@ -59,13 +77,15 @@ public sealed class ConcurrencyCheck
                     "Coyote could not decide (a wait outside its control: " +
                     string.Join(", ", verdict.UncontrolledInvocations.DefaultIfEmpty("unknown")) +
                     "); checking with real threads instead.");
-                VerifyByStress();
+                RealThreads.RerunCurrentTestForStress();
                 return;
             default:
                 Assert.Fail(Describe(verdict));
                 return;
         }
     }
+
+    private string StrategiesUsed() => string.Join(", ", Settings.Strategies.Select(strategy => strategy.ToString()));
 
     private void VerifyByStress()
     {
@@ -81,6 +101,16 @@ public sealed class ConcurrencyCheck
                 Assert.Fail(
                     $"\"{Property}\" is broken.\n{violation.Message}\n" +
                     $"Found in stress run {i} of {StressRuns} on real threads.\n" +
+                    $"Code graded: {KataInfo.FolderOf(KataType)}\nRead next: {ReadNext}");
+            }
+            catch (GradingTimeoutException)
+            {
+                // Told like Coyote's deadlock: who was stuck where, from what the scenario recorded.
+                var stuck = ExplainDeadlock?.Invoke() ??
+                    "Every thread was waiting for something that no other thread would ever do (a deadlock), or a loop never ended.";
+                Assert.Fail(
+                    $"\"{Property}\" is broken.\nStress run {i} of {StressRuns} on real threads did not finish within " +
+                    $"{StressTimeLimit.TotalSeconds:0.#} s. {stuck}\n" +
                     $"Code graded: {KataInfo.FolderOf(KataType)}\nRead next: {ReadNext}");
             }
         }
@@ -107,7 +137,8 @@ public sealed class ConcurrencyCheck
         });
         if (verdict.Iterations > 0)
         {
-            text.AppendLine($"Coyote found this in interleaving {verdict.Iterations} of up to {Settings.Iterations}.");
+            text.AppendLine(
+                $"Coyote found this in interleaving {verdict.Iterations} of up to {Settings.Iterations} (strategy {verdict.Strategy}).");
         }
 
         text.AppendLine(verdict.ReplayHint(TestContext.CurrentContext.Test.Name));

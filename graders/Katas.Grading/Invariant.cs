@@ -11,6 +11,9 @@ public static class Invariant
 {
     private static volatile bool s_exploring;
 
+    /// <summary>Whether a Coyote exploration is running (then every thread of the run is under Coyote's scheduler).</summary>
+    public static bool IsExploring => s_exploring;
+
     public static void Holds(bool condition, string message)
     {
         if (condition)

@@ -17,22 +17,61 @@ public static class SystematicTest
     public static SystematicVerdict Explore(Action body, ExplorationSettings? settings = null)
     {
         settings ??= ExplorationSettings.Default;
+        RealThreads.MustBeRewritten(body.Method.DeclaringType?.Assembly);
+
+        var replay = Environment.GetEnvironmentVariable(ReplayVariable);
+        var legs = !string.IsNullOrEmpty(replay) && File.Exists(replay)
+            ? [new ExplorationLeg(settings.Strategies.FirstOrDefault(), settings.Seed, 1)]
+            : settings.Plan();
+
+        // The strategies take turns (ExplorationSettings.Plan); the first schedule that breaks something ends it.
+        var deadline = DateTime.UtcNow + settings.TimeLimit;
+        var explored = 0;
+        var uncontrolled = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var leg in legs)
+        {
+            var verdict = ExploreLeg(body, settings, leg, deadline - DateTime.UtcNow, replay);
+            uncontrolled.UnionWith(verdict.UncontrolledInvocations);
+            if (verdict.Outcome == SystematicOutcome.TimedOut)
+            {
+                return verdict;
+            }
+
+            verdict = verdict with { Iterations = explored + verdict.Iterations, UncontrolledInvocations = uncontrolled };
+            if (verdict.FoundBug)
+            {
+                return verdict;
+            }
+
+            explored = verdict.Iterations;
+        }
+
+        return new SystematicVerdict
+        {
+            Outcome = SystematicOutcome.NoBugFound,
+            Seed = settings.Seed,
+            Iterations = explored,
+            UncontrolledInvocations = uncontrolled,
+        };
+    }
+
+    private static SystematicVerdict ExploreLeg(Action body, ExplorationSettings settings, ExplorationLeg leg, TimeSpan timeLeft, string? replay)
+    {
         var configuration = Configuration.Create()
-            .WithTestingIterations(settings.Iterations)
-            .WithRandomGeneratorSeed(settings.Seed)
+            .WithTestingIterations(leg.Iterations)
+            .WithRandomGeneratorSeed(leg.Seed)
             .WithMaxSchedulingSteps(settings.MaxSteps)
             .WithFailureOnMaxStepsBoundEnabled(true)
             .WithMemoryAccessRaceCheckingEnabled(true)
             .WithTelemetryEnabled(false);
-        configuration = settings.Strategy switch
+        configuration = leg.Strategy switch
         {
-            ExplorationStrategy.Portfolio => configuration,
             ExplorationStrategy.Prioritization => configuration.WithPrioritizationStrategy(false, 10),
             ExplorationStrategy.DelayBounding => configuration.WithDelayBoundingStrategy(false, 10),
+            ExplorationStrategy.Probabilistic => configuration.WithProbabilisticStrategy(3),
             _ => configuration.WithRandomStrategy(),
         };
 
-        var replay = Environment.GetEnvironmentVariable(ReplayVariable);
         if (!string.IsNullOrEmpty(replay) && File.Exists(replay))
         {
             configuration = configuration.WithReproducibleTrace(File.ReadAllText(replay));
@@ -43,11 +82,14 @@ public static class SystematicTest
         var log = new MemoryLogger(VerbosityLevel.Info);
         engine.SetLogger(log);
 
-        bool finished;
-        Exception? crash;
-        using (Invariant.Exploring())
+        var finished = false;
+        Exception? crash = null;
+        if (timeLeft > TimeSpan.Zero)
         {
-            finished = Bounded.TryRun(settings.TimeLimit, engine.Run, out crash);
+            using (Invariant.Exploring())
+            {
+                finished = Bounded.TryRun(timeLeft, engine.Run, out crash);
+            }
         }
 
         if (!finished)
@@ -57,7 +99,8 @@ public static class SystematicTest
             {
                 Outcome = SystematicOutcome.TimedOut,
                 Bug = $"The exploration did not finish within {settings.TimeLimit.TotalSeconds:0} s.",
-                Seed = settings.Seed,
+                Seed = leg.Seed,
+                Strategy = leg.Strategy,
                 Iterations = -1,
             };
         }
@@ -73,7 +116,8 @@ public static class SystematicTest
         {
             Outcome = bug is null ? SystematicOutcome.NoBugFound : Classify(bug),
             Bug = bug,
-            Seed = settings.Seed,
+            Seed = leg.Seed,
+            Strategy = leg.Strategy,
             Iterations = report.NumOfExploredFairPaths + report.NumOfExploredUnfairPaths,
             UncontrolledInvocations = report.UncontrolledInvocations,
         };

@@ -35,7 +35,10 @@ public sealed record SystematicVerdict
 
     public required uint Seed { get; init; }
 
-    /// <summary>Schedules explored, including the one that failed.</summary>
+    /// <summary>The strategy whose schedule decided the verdict (the last one tried when none broke anything).</summary>
+    public ExplorationStrategy Strategy { get; init; }
+
+    /// <summary>Schedules explored by all strategies, including the one that failed.</summary>
     public required int Iterations { get; init; }
 
     /// <summary>Where the failing schedule was saved for replay, if one failed.</summary>
