@@ -46,13 +46,16 @@ public sealed class GraderWorker
 
     public string Folder { get; }
 
+    /// <summary>False only to measure what a grader makes of an assembly Coyote did not rewrite (--no-rewrite).</summary>
+    public bool Rewrite { get; init; } = true;
+
     /// <summary>Grades one kata assembly; the TRX file goes to <paramref name="resultsDirectory"/>.</summary>
     public GradeOutcome Grade(CompiledKata kata, string resultsDirectory, int expectedChecks)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         File.WriteAllBytes(Path.Combine(Folder, _build.KataFileName), kata.Dll);
         File.WriteAllBytes(Path.Combine(Folder, _build.KataAssemblyName + ".pdb"), kata.Pdb);
-        if (_build.CoyoteRewrite && Rewrite() is { } problem)
+        if (_build.CoyoteRewrite && Rewrite && RewriteKata() is { } problem)
         {
             return new GradeOutcome(Status.Error, [], problem, 0, clock.Elapsed.TotalSeconds);
         }
@@ -96,7 +99,7 @@ public sealed class GraderWorker
     }
 
     /// <summary>Runs `coyote rewrite` on the kata assembly alone; null when it was rewritten, else what went wrong.</summary>
-    private string? Rewrite()
+    private string? RewriteKata()
     {
         var config = Path.Combine(Folder, "..", Path.GetFileName(Folder) + ".coyote.json");
         File.WriteAllText(config, $$"""{ "AssembliesPath": "{{Folder.Replace('\\', '/')}}/", "Assemblies": [ "{{_build.KataFileName}}" ] }""");

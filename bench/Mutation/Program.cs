@@ -60,7 +60,7 @@ public sealed class Options
 {
     public const string Usage =
         "usage: dotnet run --project bench/Mutation -c Release -- [katas...] [--source solutions] [--workers 1|2] [--out artifacts/mutation]\n" +
-        "       [--list] [--only <mutant-id>...] [--limit-minutes N] [--repo <repository>] [--include-given] [--fresh]";
+        "       [--list] [--only <mutant-id>...] [--limit-minutes N] [--repo <repository>] [--include-given] [--fresh] [--no-rewrite]";
 
     public string Repository { get; private set; } = "";
     public List<string> Katas { get; } = [];
@@ -72,6 +72,9 @@ public sealed class Options
     public double? LimitMinutes { get; private set; }
     public bool IncludeGiven { get; private set; }
     public bool Fresh { get; private set; }
+
+    /// <summary>For measuring only: grade without the Coyote rewrite, as Stryker.NET's in-memory mutants are graded.</summary>
+    public bool NoRewrite { get; private set; }
 
     public static Options Parse(string[] args)
     {
@@ -91,6 +94,7 @@ public sealed class Options
                 case "--list": options.List = true; break;
                 case "--include-given": options.IncludeGiven = true; break;
                 case "--fresh": options.Fresh = true; break;
+                case "--no-rewrite": options.NoRewrite = true; break;
                 case "--limit-minutes": options.LimitMinutes = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--only":
                     while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
@@ -248,15 +252,17 @@ public sealed class KataRun(Options options, string kata, DateTime deadline)
         }
 
         Console.WriteLine($"[{kata}] {report.Count(Status.Stillborn)} stillborn (do not compile); {compiled.Count} to grade, limit {Limit().TotalMinutes:0} min each" +
-                          (build.CoyoteRewrite ? ", each rewritten by coyote" : ", no Coyote rewrite (the grader sets CoyoteRewrite=false)"));
+                          (!build.CoyoteRewrite ? ", no Coyote rewrite (the grader sets CoyoteRewrite=false)" : options.NoRewrite ? ", NOT rewritten by coyote (--no-rewrite)" : ", each rewritten by coyote"));
 
         var workers = Enumerable.Range(1, Math.Min(options.Workers, Math.Max(1, compiled.Count)))
-            .Select(n => new GraderWorker(build, Path.Combine(artifacts, $"w{n}"), options.Repository, Limit())).ToList();
+            .Select(n => new GraderWorker(build, Path.Combine(artifacts, $"w{n}"), options.Repository, Limit()) { Rewrite = !options.NoRewrite }).ToList();
         var results = Path.Combine(artifacts, "results");
         var baseline = workers[0].Grade(reference, Path.Combine(results, "baseline"), 0);
         report.BaselineChecks = baseline.Checks;
         report.BaselineSeconds = Math.Round(baseline.Seconds, 1);
-        if (baseline.Status != Status.Survived)
+        // --no-rewrite measures what the graders make of code Coyote did not rewrite: its baseline fails, and that is
+        // what is being measured.
+        if (baseline.Status != Status.Survived && !options.NoRewrite)
         {
             report.Error = $"the unmutated reference does not pass its grader ({baseline.Status}: {string.Join(", ", baseline.FailingChecks)}): {baseline.Message}";
             Console.Error.WriteLine($"[{kata}] BASELINE BROKEN: {report.Error}");
