@@ -69,7 +69,10 @@ public sealed class ConcurrencyCheck
         {
             case SystematicOutcome.NoBugFound:
                 TestContext.Out.WriteLine(
-                    $"Coyote explored {verdict.Iterations} interleavings ({StrategiesUsed()}, seed {verdict.Seed}): \"{Property}\" held in every one.");
+                    $"Coyote explored {verdict.Iterations} interleavings ({StrategiesUsed()}, seed {verdict.Seed}): \"{Property}\" held in every one." +
+                    (verdict.CutShortByTime
+                        ? $" (The machine was busy: the time limit of {Settings.TimeLimit.TotalSeconds:0} s ended the exploration before the planned {Settings.Iterations}.)"
+                        : ""));
                 return;
             case SystematicOutcome.PotentialHang:
                 // Coyote saw a wait it does not control. That is a hang or a false alarm; real threads decide.

@@ -15,7 +15,14 @@ public sealed record ExplorationSettings
     public uint Seed { get; init; } = 20261125;
 
     /// <summary>Scheduling steps one schedule may take before it counts as an endless loop.</summary>
-    public uint MaxSteps { get; init; } = 20_000;
+    public uint MaxSteps { get; init; } = 200_000;
+
+    /// <summary>
+    /// Steps a schedule of Prioritization or DelayBounding runs by that strategy before it goes on fairly. Small
+    /// scenarios finish long before; a correct spin lock (one thread yielding until another releases) does not, and
+    /// unfair scheduling would starve it into a false endless loop. Each such schedule costs these steps.
+    /// </summary>
+    public uint UnfairSteps { get; init; } = 5_000;
 
     /// <summary>
     /// The strategies that share <see cref="Iterations"/>, each with the same fixed seed. One strategy alone has blind

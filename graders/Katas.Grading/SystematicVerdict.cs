@@ -41,6 +41,9 @@ public sealed record SystematicVerdict
     /// <summary>Schedules explored by all strategies, including the one that failed.</summary>
     public required int Iterations { get; init; }
 
+    /// <summary>Whether the time limit ended the exploration before every planned schedule ran (a busy machine).</summary>
+    public bool CutShortByTime { get; init; }
+
     /// <summary>Where the failing schedule was saved for replay, if one failed.</summary>
     public string? TraceFile { get; init; }
 
