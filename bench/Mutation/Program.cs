@@ -177,6 +177,11 @@ public sealed class KataRun(Options options, string kata, DateTime deadline)
             mutants = [.. mutants.Where(m => options.Only.Any(only => m.Id == only || m.Id.StartsWith(only, StringComparison.Ordinal) || $"{kata}/{m.Id}" == only))];
         }
 
+        if (options.Only.Count > 0 && mutants.Count == 0)
+        {
+            return true;
+        }
+
         if (options.List)
         {
             Console.WriteLine($"## {kata}: {mutants.Count} mutants ({string.Join(", ", given.Select(g => g + " given, not mutated"))})");
@@ -206,6 +211,15 @@ public sealed class KataRun(Options options, string kata, DateTime deadline)
             ? previous.Mutants.Where(m => m.Status is Status.Killed or Status.Survived or Status.TimedOut or Status.Stillborn or Status.Equivalent)
                 .ToDictionary(m => m.Id, StringComparer.Ordinal)
             : [];
+        // Minutes are the kata's grading time over every run whose verdicts the report holds.
+        var earlierMinutes = reuse.Count > 0 || (previous is not null && previous.Fingerprint == report.Fingerprint && options.Only.Count > 0) ? previous!.Minutes : 0;
+
+        // --only grades its mutants again; the other verdicts of the kata stay as they were.
+        foreach (var m in options.Only.Count > 0 ? mutants : [])
+        {
+            reuse.Remove(m.Id);
+        }
+
         var equivalents = ReadEquivalents();
         report.Mutants = [.. mutants.Select(m => reuse.TryGetValue(m.Id, out var old) ? old : new MutantResult
         {
@@ -266,7 +280,7 @@ public sealed class KataRun(Options options, string kata, DateTime deadline)
         {
             report.Error = $"the unmutated reference does not pass its grader ({baseline.Status}: {string.Join(", ", baseline.FailingChecks)}): {baseline.Message}";
             Console.Error.WriteLine($"[{kata}] BASELINE BROKEN: {report.Error}");
-            report.Minutes = Math.Round(clock.Elapsed.TotalMinutes, 1);
+            report.Minutes = Math.Round(earlierMinutes + clock.Elapsed.TotalMinutes, 1);
             report.Save(reportPath);
             return false;
         }
@@ -298,7 +312,7 @@ public sealed class KataRun(Options options, string kata, DateTime deadline)
                     done++;
                     Console.WriteLine($"[{kata} {done}/{report.Mutants.Count}] {outcome.Status,-9} {outcome.Seconds,5:0.0}s {next.Id}  {next.Diff}" +
                                       (outcome.FailingChecks.Count > 0 ? $"  ({string.Join(", ", outcome.FailingChecks)})" : ""));
-                    report.Minutes = Math.Round(clock.Elapsed.TotalMinutes, 1);
+                    report.Minutes = Math.Round(earlierMinutes + clock.Elapsed.TotalMinutes, 1);
                     report.Save(reportPath);
                 }
             }
@@ -307,7 +321,7 @@ public sealed class KataRun(Options options, string kata, DateTime deadline)
         threads.ForEach(t => t.Join());
 
         ApplyEquivalents(report, equivalents);
-        report.Minutes = Math.Round(clock.Elapsed.TotalMinutes, 1);
+        report.Minutes = Math.Round(earlierMinutes + clock.Elapsed.TotalMinutes, 1);
         report.Save(reportPath);
         Console.WriteLine($"[{kata}] {report.Count(Status.Killed)} killed, {report.Count(Status.TimedOut)} timed out, {report.Count(Status.Survived)} survived, " +
                           $"{report.Count(Status.Equivalent)} equivalent, {report.Count(Status.Stillborn)} stillborn, {report.Count(Status.NotRun) + report.Count(Status.Error)} not graded; " +
