@@ -55,6 +55,14 @@ public sealed class GraderWorker
         var clock = System.Diagnostics.Stopwatch.StartNew();
         File.WriteAllBytes(Path.Combine(Folder, _build.KataFileName), kata.Dll);
         File.WriteAllBytes(Path.Combine(Folder, _build.KataAssemblyName + ".pdb"), kata.Pdb);
+        // Graders that run real-thread checks on the code as compiled (graders/Kata.Grader.targets, KeepUnrewrittenCopy)
+        // load the kata from unrewritten/: the mutant goes there too, as compiled.
+        var unrewritten = Path.Combine(Folder, "unrewritten");
+        if (File.Exists(Path.Combine(unrewritten, _build.KataFileName)))
+        {
+            File.WriteAllBytes(Path.Combine(unrewritten, _build.KataFileName), kata.Dll);
+            File.WriteAllBytes(Path.Combine(unrewritten, _build.KataAssemblyName + ".pdb"), kata.Pdb);
+        }
         if (_build.CoyoteRewrite && Rewrite && RewriteKata() is { } problem)
         {
             return new GradeOutcome(Status.Error, [], problem, 0, clock.Elapsed.TotalSeconds);
