@@ -36,6 +36,15 @@ public sealed class ConcurrencyCheck
     /// <summary>What to read to fix it (a README section or a docs page).</summary>
     public required string ReadNext { get; init; }
 
+    /// <summary>
+    /// Why a deadlock that Coyote reports may not be one in this student's code, or null (the default: a reported
+    /// deadlock fails the check). Coyote does not model time: a Monitor.Wait(gate, timeout) never times out in its
+    /// schedules, so code that recovers from a lost wake-up by looking again after a timeout is a deadlock there and a
+    /// short delay on real threads. With a reason, a reported deadlock is not a verdict: the reason is printed and real
+    /// threads decide, as for a potential hang (broken invariants are still Coyote's verdicts).
+    /// </summary>
+    public string? DeadlockInconclusiveBecause { get; init; }
+
     public void Verify()
     {
         var uncontrolled = UncontrolledApi.FindIn(KataType);
@@ -73,6 +82,11 @@ public sealed class ConcurrencyCheck
                     (verdict.CutShortByTime
                         ? $" (The machine was busy: the time limit of {Settings.TimeLimit.TotalSeconds:0} s ended the exploration before the planned {Settings.Iterations}.)"
                         : ""));
+                return;
+            case SystematicOutcome.Deadlock when DeadlockInconclusiveBecause is { } reason:
+                TestContext.Out.WriteLine(
+                    $"Coyote reported a deadlock, but {reason}; checking with real threads instead.");
+                RealThreads.RerunCurrentTestForStress();
                 return;
             case SystematicOutcome.PotentialHang:
                 // Coyote saw a wait it does not control. That is a hang or a false alarm; real threads decide.
