@@ -3,10 +3,32 @@ using Katas.ExecutorDownloads;
 
 namespace Katas.Graders.ExecutorDownloads;
 
+/// <summary>Which of the Downloader's two methods a check calls.</summary>
+public enum Call
+{
+    /// <summary>DownloadAllAsync (executor.map).</summary>
+    DownloadAll,
+
+    /// <summary>DownloadAsCompletedAsync (as_completed), enumerated as `await foreach` does.</summary>
+    AsCompleted,
+}
+
+/// <summary>How the caller of DownloadAsCompletedAsync hands it the token it cancels.</summary>
+public enum TokenGiven
+{
+    /// <summary>DownloadAsCompletedAsync(urls, n, token).</summary>
+    AsArgument,
+
+    /// <summary>DownloadAsCompletedAsync(urls, n).WithCancellation(token): [EnumeratorCancellation] passes it on.</summary>
+    ThroughWithCancellation,
+}
+
 /// <summary>
-/// Real downloads from a real HTTP server on this machine (Katas.Grading's DocumentServer). The server is the
-/// witness: it counts the requests in flight at once, the TCP connections they came on, and sees a canceled
-/// request go away.
+/// Real downloads from a real HTTP server on this machine (Katas.Grading's DocumentServer), through an HttpClient whose
+/// handler is the grader's <see cref="RequestGate"/>. The gate holds requests until the grader lets them go, so "one slow
+/// download", "this one finishes first" and "all of them at once" are the grader's choices, not the machine's: the checks
+/// wait for events (a request sent, an answer, a download yielded), never for a time to pass. The server is the witness of
+/// what reached the network: the TCP connections, and a canceled request going away.
 /// </summary>
 public sealed class ExecutorDownloadsGrader
 {
@@ -14,6 +36,15 @@ public sealed class ExecutorDownloadsGrader
 
     /// <summary>How long canceled downloads may take to stop: a correct one stops within milliseconds.</summary>
     private static readonly TimeSpan s_stopLimit = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long the grader waits for something a correct Downloader does at once (send the next request when a slot is
+    /// free, yield a download that has finished). Only wrong code ever waits this long.
+    /// </summary>
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a request over the limit gets to show up once the limit is reached (it is on its way by then).</summary>
+    private static readonly TimeSpan s_settle = TimeSpan.FromMilliseconds(50);
 
     [OneTimeSetUp]
     public void WarmUp()
@@ -29,164 +60,262 @@ public sealed class ExecutorDownloadsGrader
     public void Results_come_back_in_the_order_of_the_urls()
     {
         using var session = new Session();
-        // The first URL is the slowest: the downloads finish in the reverse order of the list.
         var documents = Enumerable.Range(0, 6)
-            .Select(i => session.Server.Add($"docs/page-{i + 1}.bin", 20_001 + 7_919 * i, (ulong)(100 + i), TimeSpan.FromMilliseconds(150 * (6 - i))))
+            .Select(i => session.Server.Add($"docs/page-{i + 1}.bin", 20_001 + 7_919 * i, (ulong)(100 + i)))
             .ToList();
+        var urls = Session.Urls(documents);
+        // URL 1 is held until 3 other downloads have finished: it finishes after them, on any machine.
+        session.Gate.Hold([urls[0]]);
 
-        var (results, _) = session.DownloadAll(Session.Urls(documents), maxConcurrency: 6);
+        var task = session.StartDownloadAll(urls, maxConcurrency: 3);
+        var othersFirst = session.Gate.WaitUntil(g => g.Answered.Count >= 3, s_patience);
+        var finishedBefore = Positions(documents, session.Gate.Answered);
+        session.Gate.Release(urls[0]);
+        var results = Await(task, "waiting for DownloadAllAsync(6 URLs, maxConcurrency: 3)");
 
+        MustHaveOnePerUrl("DownloadAllAsync(6 URLs, maxConcurrency: 3)", urls, results, session);
         for (var i = 0; i < documents.Count; i++)
         {
             var which = Session.WhichDocument(documents, results[i]);
             Invariant.Holds(which == i,
                 $"results[{i}] must hold the bytes of URL {i + 1} ({documents[i].Url}), " +
                 (which >= 0
-                    ? $"but it holds those of URL {which + 1} ({documents[which].Url}). The downloads finished in the reverse " +
-                      "order of the list (the server held the first URL longest): results are in the order the downloads " +
-                      "finished, not in the order of the URLs. Like executor.map, DownloadAllAsync returns results in input " +
-                      "order: put each download's bytes at its URL's index (results[i] = ...), or await the tasks in list order."
+                    ? $"but it holds those of URL {which + 1} ({documents[which].Url}). " +
+                      (othersFirst
+                          ? $"URL 1 finished last (the grader held it until {finishedBefore} had finished): "
+                          : "") +
+                      "results are in the order the downloads finished, not in the order of the URLs. Like executor.map, " +
+                      "DownloadAllAsync returns results in input order: put each download's bytes at its URL's index " +
+                      "(results[i] = ...), or await the tasks in list order."
                     : $"but it holds {(results[i] is null ? "null" : $"{results[i].Length:N0} bytes that the server never sent")}.") +
                 $"\nRead next: {ReadNext}");
         }
     }
 
-    [Test]
-    public void Never_more_than_maxConcurrency_downloads_at_once()
+    [TestCase(Call.DownloadAll, 3, TestName = "Never_more_than_maxConcurrency_downloads_at_once")]
+    [TestCase(Call.DownloadAll, 1, TestName = "Never_more_than_one_download_at_once_when_maxConcurrency_is_1")]
+    [TestCase(Call.AsCompleted, 2, TestName = "The_completion_order_variant_keeps_the_limit_too")]
+    public void Never_more_than_maxConcurrency_downloads_at_once(Call call, int maxConcurrency)
     {
         using var session = new Session();
-        var documents = session.Server.AddDocuments(9, TimeSpan.FromMilliseconds(300), seed: 2);
+        var documents = session.Server.AddDocuments(9, TimeSpan.Zero, seed: 2);
+        var urls = Session.Urls(documents);
+        var what = $"{Name(call)}(9 URLs, maxConcurrency: {maxConcurrency})";
+        // Every request is held; the grader lets one go at a time, and only when as many as allowed are waiting. Code that
+        // sends more than it may has them all held at once, whatever the machine's speed.
+        session.Gate.HoldEverything();
+        var run = Start(session, call, urls, maxConcurrency);
+        IReadOnlyList<Uri> crowd = [];
+        for (var released = 0; released < urls.Count; released++)
+        {
+            var allowed = Math.Min(maxConcurrency, urls.Count - released);
+            var full = session.Gate.WaitUntil(g => g.HeldNow.Count >= allowed, s_patience);
+            // Once the limit is reached, a request over it is already on its way: give it a moment to arrive.
+            session.Gate.WaitUntil(g => g.InFlight > maxConcurrency, s_settle);
+            if (session.Gate.InFlight > maxConcurrency)
+            {
+                crowd = session.Gate.InFlightNow;
+                break;
+            }
 
-        session.DownloadAll(Session.Urls(documents), maxConcurrency: 3);
+            if (!full || session.Gate.MostInFlight() > maxConcurrency)
+            {
+                // Fewer at once than allowed: another check's business; let the rest go.
+                break;
+            }
 
-        var most = session.Server.MaxInFlight;
-        Invariant.Holds(most <= 3,
-            $"DownloadAllAsync(9 URLs, maxConcurrency: 3) had {most} requests in flight at once on the server; the limit is 3. " +
-            "maxConcurrency is the lesson's max_workers: however many URLs there are, no more than that many downloads may " +
+            var held = session.Gate.HeldNow;
+            if (held.Count == 0)
+            {
+                break;
+            }
+
+            session.Gate.Release(held[0]);
+        }
+
+        var most = session.Gate.MostInFlight();
+        session.Gate.ReleaseEverything();
+        run.Finish(documents);
+
+        Invariant.Holds(most <= maxConcurrency,
+            $"{what} had {most} requests in flight at once; the limit is {maxConcurrency}" +
+            (crowd.Count > maxConcurrency ? $" ({Positions(documents, crowd)} were all waiting for an answer together)" : "") +
+            ". maxConcurrency is the lesson's max_workers: however many URLs there are, no more than that many downloads may " +
             "run at the same time (a site that blocks clients with too many open requests, a connection pool of that size). " +
-            "Starting a task per URL and awaiting them all (Task.WhenAll) runs them all at once: bound them with " +
-            $"Parallel.ForEachAsync's MaxDegreeOfParallelism, or a SemaphoreSlim(maxConcurrency).\nRead next: {ReadNext}");
+            (call == Call.DownloadAll
+                ? "Starting a task per URL and awaiting them all (Task.WhenAll) runs them all at once: bound them with " +
+                  "Parallel.ForEachAsync's MaxDegreeOfParallelism, or a SemaphoreSlim(maxConcurrency)."
+                : "Bound the downloads (a SemaphoreSlim(maxConcurrency) around each one) before handing the tasks to Task.WhenEach.") +
+            $"{session.AroundTheClientNote}\nRead next: {ReadNext}");
     }
 
-    [Test]
-    public void Downloads_run_maxConcurrency_at_a_time()
+    [TestCase(Call.DownloadAll, TestName = "Downloads_run_maxConcurrency_at_a_time")]
+    [TestCase(Call.AsCompleted, TestName = "The_completion_order_variant_runs_maxConcurrency_at_a_time")]
+    public void Downloads_run_maxConcurrency_at_a_time(Call call)
     {
+        const int MaxConcurrency = 4;
         using var session = new Session();
-        var delay = TimeSpan.FromMilliseconds(400);
-        var documents = session.Server.AddDocuments(12, delay, seed: 3);
+        var documents = session.Server.AddDocuments(12, TimeSpan.Zero, seed: 3);
+        var urls = Session.Urls(documents);
+        var what = $"{Name(call)}(12 URLs, maxConcurrency: {MaxConcurrency})";
+        // Every request is held until 4 are waiting together: a Downloader that runs 4 at a time gets there at once.
+        session.Gate.HoldEverything();
+        var run = Start(session, call, urls, MaxConcurrency);
+        var reached = session.Gate.WaitUntil(g => g.InFlight >= MaxConcurrency, s_patience);
+        var most = session.Gate.MostInFlight();
+        var requested = session.Gate.Requests;
+        session.Gate.ReleaseEverything();
+        run.Finish(documents);
 
-        var (_, took) = session.DownloadAll(Session.Urls(documents), maxConcurrency: 4);
-
-        var oneAfterAnother = delay * documents.Count;
-        var ideal = delay * (documents.Count / 4);
-        var ratio = oneAfterAnother / took;
-        var most = session.Server.MaxInFlight;
-        TestContext.Out.WriteLine(
-            $"12 downloads held {delay.TotalMilliseconds:N0} ms each by the server, maxConcurrency 4: one after another at least " +
-            $"{oneAfterAnother.TotalMilliseconds:N0} ms, 4 at a time about {ideal.TotalMilliseconds:N0} ms; DownloadAllAsync took " +
-            $"{took.TotalMilliseconds:N0} ms ({ratio:0.0}x faster than one after another); most in flight at once: {most}.");
-
-        Invariant.Holds(most >= 4,
-            $"DownloadAllAsync(12 URLs, maxConcurrency: 4) never had 4 downloads in flight at once: at most {most}. " +
+        Invariant.Holds(reached,
+            $"{what} never had {MaxConcurrency} downloads in flight at once: the grader held every request until {MaxConcurrency} " +
+            $"were waiting together, and after {s_patience.TotalSeconds:0} s {most} {(most == 1 ? "was" : "were")} " +
+            $"({requested} sent in all). " +
             (most <= 1
-                ? "It downloads one URL after another: an `await` inside the loop waits for each download before the next " +
-                  "one starts. Start up to maxConcurrency downloads, then await them."
-                : $"It uses only {most} of the 4 allowed.") +
-            $" It took {took.TotalMilliseconds:N0} ms; 4 at a time take about {ideal.TotalMilliseconds:N0} ms.\nRead next: {ReadNext}");
-        // 4 at a time is 4x faster than one after another; a busy 2-core machine loses a good part of it (2.6x seen
-        // under a load average of 50). 1.5x still leaves far behind anything that, with 4 requests open at some moment,
-        // mostly makes the downloads wait for each other (a lock around the whole download: 1x).
-        Invariant.Holds(ratio >= 1.5,
-            $"DownloadAllAsync took {took.TotalMilliseconds:N0} ms for 12 downloads the server holds {delay.TotalMilliseconds:N0} ms " +
-            $"each, 4 at a time: only {ratio:0.0}x faster than one after another ({oneAfterAnother.TotalMilliseconds:N0} ms); 4 at a " +
-            $"time take about {ideal.TotalMilliseconds:N0} ms. Something makes the downloads wait for each other.\nRead next: {ReadNext}");
+                ? "It downloads one URL after another: an `await` inside the loop waits for each download before the next one " +
+                  "starts. Start up to maxConcurrency downloads, then await them."
+                : $"It uses only {most} of the {MaxConcurrency} allowed: start up to maxConcurrency downloads at once.") +
+            $"{session.AroundTheClientNote}\nRead next: {ReadNext}");
     }
 
-    [Test]
-    public void One_HttpClient_serves_every_request()
+    [TestCase(Call.DownloadAll, TestName = "A_slow_download_holds_up_only_its_own_slot")]
+    [TestCase(Call.AsCompleted, TestName = "The_completion_order_variant_lets_a_slow_download_hold_up_only_its_own_slot")]
+    public void A_slow_download_holds_up_only_its_own_slot(Call call)
+    {
+        const int MaxConcurrency = 3;
+        using var session = new Session();
+        var documents = session.Server.AddDocuments(9, TimeSpan.Zero, seed: 7);
+        var urls = Session.Urls(documents);
+        int[] slow = [1, 4];
+        var others = Enumerable.Range(0, urls.Count).Except(slow).ToList();
+        var what = $"{Name(call)}(9 URLs, maxConcurrency: {MaxConcurrency})";
+        // URLs 2 and 5 (one in the first three, one in the middle) are slow: held until the other 7 are done. An executor
+        // hands each URL to whichever worker is free, so the 7 go through the third slot meanwhile; batches of 3, or URLs
+        // dealt out to the workers up front, wait behind a slow one.
+        session.Gate.Hold(slow.Select(i => urls[i]));
+        var run = Start(session, call, urls, MaxConcurrency);
+        var answered = session.Gate.WaitUntil(g => others.All(i => g.StatesOf(urls[i]).Contains(RequestGate.State.Answered)), s_patience);
+        var yielded = call == Call.DownloadAll ||
+            run.Consumer!.WaitUntil(c => c.Yielded.Count >= others.Count || c.LoopEnded, answered ? s_patience : TimeSpan.Zero);
+        var finished = others.Where(i => session.Gate.StatesOf(urls[i]).Contains(RequestGate.State.Answered)).ToList();
+        var neverSent = others.Where(i => session.Gate.StatesOf(urls[i]).Count == 0).ToList();
+        var inFlight = session.Gate.InFlightNow;
+        var got = run.Consumer?.Yielded.Select(d => d.Index).ToList() ?? [];
+        session.Gate.ReleaseEverything();
+        run.Finish(documents);
+
+        Invariant.Holds(answered,
+            $"{what}: URLs 2 and 5 were slow (the grader held them until every other URL was downloaded); the other 7 could " +
+            $"all go through the slot left free meanwhile, but after {s_patience.TotalSeconds:0} s only {Describe(finished)} had " +
+            $"been downloaded, {Describe(neverSent)} {(neverSent.Count == 1 ? "was" : "were")} never even requested, and only " +
+            $"{inFlight.Count} {(inFlight.Count == 1 ? "download was" : "downloads were")} in flight ({Positions(documents, inFlight)}). " +
+            (session.Gate.MostInFlight() <= 1
+                ? "It downloads one URL after another, so nothing can pass a slow one (see Downloads_run_maxConcurrency_at_a_time). "
+                : "") +
+            "A slow download must hold up only its own slot: the lesson's executor hands each URL to whichever worker is free. " +
+            "Batches of maxConcurrency (the next batch waits for the slowest of this one), or URLs dealt out to the workers up " +
+            "front (a worker's share waits behind its slow URL), leave slots idle while URLs are waiting. Take the next URL " +
+            "when a slot frees: Parallel.ForEachAsync, a SemaphoreSlim around each download, or workers that take the next index " +
+            $"from a shared counter.{session.AroundTheClientNote}\nRead next: {ReadNext}");
+        Invariant.Holds(yielded,
+            $"{what}: URLs 2 and 5 were slow (held until the others were done), and the other 7 were all downloaded meanwhile, " +
+            $"but DownloadAsCompletedAsync yielded only {Positions(got)} of them. Like as_completed, yield each download as soon as " +
+            "it has finished, not in the order of the list and not in batches: Task.WhenEach(tasks) hands out the tasks in the " +
+            $"order they complete.\nRead next: {ReadNext}");
+    }
+
+    [TestCase(Call.DownloadAll, TestName = "One_HttpClient_serves_every_request")]
+    [TestCase(Call.AsCompleted, TestName = "The_completion_order_variant_uses_the_one_HttpClient_too")]
+    public void One_HttpClient_serves_every_request(Call call)
     {
         using var session = new Session();
         var documents = session.Server.AddDocuments(12, TimeSpan.FromMilliseconds(100), seed: 4);
 
-        session.DownloadAll(Session.Urls(documents), maxConcurrency: 3);
+        Start(session, call, Session.Urls(documents), 3).Finish(documents);
 
         var connections = session.Server.Connections;
         var requests = session.Server.Requests;
         var most = Math.Max(1, session.Server.MaxInFlight);
         Invariant.Holds(connections <= most,
-            $"{requests} requests came over {connections} TCP connections, though never more than {most} were in flight at once. " +
-            "One HttpClient keeps its connections open and reuses them: 3 at a time need 3 connections, whatever the number " +
-            "of URLs. A new HttpClient per request opens (and leaves behind) a connection per request: under load that runs " +
-            "out of sockets. Use the HttpClient the Downloader was given, for every request.\nRead next: " +
-            "https://learn.microsoft.com/dotnet/fundamentals/networking/http/httpclient-guidelines");
+            $"{Name(call)}(12 URLs, maxConcurrency: 3): {requests} requests came over {connections} TCP connections, though never " +
+            $"more than {most} were in flight at once. One HttpClient keeps its connections open and reuses them: 3 at a time " +
+            "need 3 connections, whatever the number of URLs. A new HttpClient per request opens (and leaves behind) a " +
+            "connection per request: under load that runs out of sockets. Use the HttpClient the Downloader was given, for " +
+            "every request.\nRead next: https://learn.microsoft.com/dotnet/fundamentals/networking/http/httpclient-guidelines");
         Invariant.Holds(session.RequestsThroughTheClient == documents.Count,
-            $"Only {session.RequestsThroughTheClient} of the {requests} requests went through the HttpClient the Downloader was " +
-            "given (new Downloader(client)). Whoever creates the Downloader decides how it connects (its handler, time-outs, " +
-            $"headers): download with that client, not one of your own.\nRead next: {ReadNext}");
+            $"{Name(call)}: only {session.RequestsThroughTheClient} of the {requests} requests went through the HttpClient the " +
+            "Downloader was given (new Downloader(client)). Whoever creates the Downloader decides how it connects (its handler, " +
+            $"time-outs, headers): download with that client, not one of your own.\nRead next: {ReadNext}");
     }
 
     [Test]
     public void The_completion_order_variant_yields_each_download_as_it_finishes()
     {
-        // All 5 are held until every one is in flight, so that each delay counts from the same moment: on a loaded
-        // machine requests arrive hundreds of ms apart, which would otherwise reorder delays this close.
-        using var session = new Session(gatherInFlight: 5);
-        int[] delays = [1200, 300, 900, 600, 1500];
-        var documents = delays
-            .Select((ms, i) => session.Server.Add($"docs/item-{i + 1}.bin", 30_001 + 9_973 * i, (ulong)(200 + i), TimeSpan.FromMilliseconds(ms)))
+        using var session = new Session();
+        var documents = Enumerable.Range(0, 6)
+            .Select(i => session.Server.Add($"docs/item-{i + 1}.bin", 30_001 + 9_973 * i, (ulong)(200 + i)))
             .ToList();
-        var expected = Enumerable.Range(0, delays.Length).OrderBy(i => delays[i]).ToList();
-
-        var yielded = session.DownloadAsCompleted(Session.Urls(documents), maxConcurrency: 5);
-
-        Invariant.Holds(yielded.Count == documents.Count,
-            $"DownloadAsCompletedAsync was given {documents.Count} URLs and yielded {yielded.Count} downloads; it must yield each " +
-            $"one once.\nRead next: {ReadNext}");
-        foreach (var (item, _, _) in yielded)
+        var urls = Session.Urls(documents);
+        // All 6 are held; the grader lets them finish in this order, two of them at the same moment (a tie), and after each
+        // step waits for what it let go to be yielded, while the rest are still downloading.
+        int[][] steps = [[3], [1], [5, 0], [2], [4]];
+        session.Gate.HoldEverything();
+        var consumer = session.StartAsCompleted(urls, maxConcurrency: 6);
+        const string What = "DownloadAsCompletedAsync(6 URLs, maxConcurrency: 6)";
+        var done = new List<int>();
+        foreach (var step in steps)
         {
-            Invariant.Holds(item.Index >= 0 && item.Index < documents.Count && item.Url == documents[item.Index].Url &&
-                            Session.WhichDocument(documents, item.Content) == item.Index,
-                $"DownloadAsCompletedAsync yielded Download(Index: {item.Index}, Url: {item.Url}, {item.Content?.Length ?? 0:N0} bytes), " +
-                $"but those are not the bytes of that URL: Index is the URL's position in the list, Url the URL, Content its " +
-                $"bytes.\nRead next: {ReadNext}");
+            var waiting = session.Gate.WaitUntil(g => step.All(i => g.HeldNow.Contains(urls[i])), s_patience);
+            Invariant.Holds(waiting,
+                $"{What} did not request {Positions(step)} while the others were downloading: the grader holds every request, " +
+                $"and all 6 may run at once (maxConcurrency: 6), but after {s_patience.TotalSeconds:0} s only " +
+                $"{Positions(documents, session.Gate.InFlightNow)} were in flight. Start up to maxConcurrency downloads at once." +
+                $"{session.AroundTheClientNote}\nRead next: {ReadNext}");
+            foreach (var i in step)
+            {
+                session.Gate.Release(urls[i]);
+            }
+
+            var stillRunning = Enumerable.Range(0, urls.Count).Except(done).Except(step).ToList();
+            var expected = done.Count + step.Length;
+            var came = consumer.WaitUntil(c => c.Yielded.Count >= expected || c.LoopEnded, s_patience);
+            var yielded = consumer.Yielded;
+            Invariant.Holds(came && yielded.Count >= expected,
+                consumer.Thrown is { } thrown
+                    ? $"{What} threw {thrown.GetType().Name} ({thrown.Message}) after {Positions(step)} finished; every URL " +
+                      $"answers.\nRead next: {ReadNext}"
+                    : $"{Positions(step)} finished (the server answered {(step.Length == 1 ? "it" : "them")}) while " +
+                      $"{Positions(stillRunning)} {(stillRunning.Count == 1 ? "was" : "were")} still downloading, but {What} " +
+                      $"yielded {(yielded.Count == done.Count ? "nothing" : Positions(yielded.Skip(done.Count).Select(d => d.Index)))} " +
+                      $"in {s_patience.TotalSeconds:0} s. " +
+                      (done.Count == 0 && yielded.Count == 0 && step[0] != 0
+                          ? "It waits for URL 1, the first of the list (awaiting the downloads one by one in list order makes " +
+                            "a fast one wait for the slow ones before it), or for all of them. "
+                          : "") +
+                      "Like as_completed, yield each download as soon as it has finished: Task.WhenEach(tasks) hands out tasks " +
+                      $"in the order they complete.\nRead next: {ReadNext}");
+            var got = yielded.Skip(done.Count).Take(step.Length).ToList();
+            foreach (var item in got)
+            {
+                MustBeItsOwnDownload(What, documents, item);
+            }
+
+            Invariant.Holds(got.Select(d => d.Index).Order().SequenceEqual(step.Order()),
+                $"{What}: the grader let {Positions(step)} finish while the others were still held, and the next " +
+                $"{(step.Length == 1 ? "download" : step.Length + " downloads")} yielded {(step.Length == 1 ? "was" : "were")} " +
+                $"{Positions(got.Select(d => d.Index))}. The downloads finished in the order {Positions(done.Concat(step))}; " +
+                "yield each one as soon as it has finished (as_completed), with its own Index, Url and Content." +
+                $"\nRead next: {ReadNext}");
+            done.AddRange(step);
         }
 
-        var order = yielded.Select(y => y.Item.Index).ToList();
-        Invariant.Holds(order.SequenceEqual(expected),
-            $"The server held the 5 URLs for {string.Join(", ", delays.Select(ms => $"{ms} ms"))}, so they finish in the order " +
-            $"{Positions(expected)}; DownloadAsCompletedAsync yielded them in the order {Positions(order)}. " +
-            (order.SequenceEqual(Enumerable.Range(0, documents.Count))
-                ? "That is the order of the list: awaiting the downloads one by one in list order makes a fast one wait for the " +
-                  "slow ones before it. "
-                : "") +
-            "Like as_completed, yield each download when it finishes: Task.WhenEach(tasks) hands out tasks in the order they " +
-            $"complete.\nRead next: {ReadNext}");
-
-        var (first, at, completedThen) = yielded[0];
-        Invariant.Holds(completedThen < documents.Count,
-            $"The first download (URL {first.Index + 1}) was yielded only after {at.TotalMilliseconds:N0} ms, when the server had " +
-            $"sent all {documents.Count} documents: DownloadAsCompletedAsync waits for every download, then yields. Yield each " +
-            "one as soon as it has finished: the caller can work on the first result while the others are still coming." +
-            $"\nRead next: {ReadNext}");
-    }
-
-    [Test]
-    public void The_completion_order_variant_keeps_the_limit_too()
-    {
-        using var session = new Session();
-        var documents = session.Server.AddDocuments(8, TimeSpan.FromMilliseconds(300), seed: 5);
-
-        var yielded = session.DownloadAsCompleted(Session.Urls(documents), maxConcurrency: 2);
-
-        var most = session.Server.MaxInFlight;
-        Invariant.Holds(yielded.Count == documents.Count,
-            $"DownloadAsCompletedAsync was given {documents.Count} URLs and yielded {yielded.Count} downloads.\nRead next: {ReadNext}");
-        Invariant.Holds(most == 2,
-            $"DownloadAsCompletedAsync(8 URLs, maxConcurrency: 2) had at most {most} requests in flight at once on the server; " +
-            (most > 2
-                ? "the limit is 2: bound the downloads (a SemaphoreSlim(maxConcurrency) around each one) before handing the tasks to Task.WhenEach."
-                : "2 were allowed: start up to maxConcurrency downloads at once, not one after another.") +
-            $"\nRead next: {ReadNext}");
+        var ended = consumer.WaitUntil(c => c.Disposed, Session.Limit);
+        Invariant.Holds(ended && consumer.ReturnedNormally && consumer.Yielded.Count == urls.Count,
+            $"{What} yielded the 6 downloads, then " +
+            (!ended
+                ? $"did not end within {Session.Limit.TotalSeconds:0} s."
+                : consumer.Thrown is { } e ? $"threw {e.GetType().Name} ({e.Message})." : $"yielded {consumer.Yielded.Count - urls.Count} more.") +
+            $" After the last download the enumeration ends.\nRead next: {ReadNext}");
     }
 
     [Test]
@@ -198,69 +327,181 @@ public sealed class ExecutorDownloadsGrader
             .ToList();
         using var cancel = new CancellationTokenSource();
 
-        var task = Bounded.Run(Session.Limit, "calling DownloadAllAsync", () =>
-            session.Downloader.DownloadAllAsync(Session.Urls(documents), 4, cancel.Token));
+        var task = session.StartDownloadAll(Session.Urls(documents), 4, cancel.Token);
         ExpectStopOnCancel(session, cancel, "DownloadAllAsync(8 URLs, maxConcurrency: 4, token)", maxConcurrency: 4,
-            () => WaitFor(task, s_stopLimit), () => Outcome(task));
+            () => Session.Ended(task, s_stopLimit), () => Session.Outcome(task));
     }
 
-    [Test]
-    public void Canceling_the_completion_order_variant_stops_its_downloads()
+    [TestCase(TokenGiven.AsArgument, TestName = "Canceling_the_completion_order_variant_stops_its_downloads")]
+    [TestCase(TokenGiven.ThroughWithCancellation, TestName = "Canceling_through_WithCancellation_stops_the_downloads_too")]
+    public void Canceling_the_completion_order_variant_stops_its_downloads(TokenGiven given)
     {
         using var session = new Session();
         var quick = session.Server.Add("docs/quick.bin", 20_001, seed: 400, TimeSpan.FromMilliseconds(100));
         var documents = new[] { quick }.Concat(Enumerable.Range(1, 5)
             .Select(i => session.Server.Add($"docs/slow-{i}.bin", 20_001, (ulong)(400 + i), fault: DocumentFault.Stall))).ToList();
         using var cancel = new CancellationTokenSource();
+        var consumer = given == TokenGiven.AsArgument
+            ? session.StartAsCompleted(Session.Urls(documents), 3, token: cancel.Token)
+            : session.StartAsCompleted(Session.Urls(documents), 3, withCancellation: cancel.Token);
+        var call = given == TokenGiven.AsArgument
+            ? "DownloadAsCompletedAsync(6 URLs, maxConcurrency: 3, token), after it yielded the first download,"
+            : "DownloadAsCompletedAsync(6 URLs, maxConcurrency: 3).WithCancellation(token), after it yielded the first download,";
 
-        var items = Bounded.Run(Session.Limit, "calling DownloadAsCompletedAsync", () =>
-            session.Downloader.DownloadAsCompletedAsync(Session.Urls(documents), 3, cancel.Token));
-        var enumerator = Bounded.Run(Session.Limit, "calling GetAsyncEnumerator", () => items.GetAsyncEnumerator());
-        try
-        {
-            var gotFirst = Bounded.Run(Session.Limit, "waiting for the first download from DownloadAsCompletedAsync",
-                () => enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult());
-            Invariant.Holds(gotFirst && enumerator.Current.Index == 0,
-                $"The first URL is answered after 100 ms, the others never: DownloadAsCompletedAsync must yield the first one " +
-                $"first.\nRead next: {ReadNext}");
+        var gotFirst = consumer.WaitUntil(c => c.Yielded.Count >= 1 || c.LoopEnded, Session.Limit);
+        Invariant.Holds(gotFirst && consumer.Yielded.Count >= 1 && consumer.Yielded[0].Index == 0,
+            "The first URL is answered after 100 ms, the others never: DownloadAsCompletedAsync must yield the first one first" +
+            (consumer.Thrown is { } e ? $", but it threw {e.GetType().Name} ({e.Message})." : ".") + $"\nRead next: {ReadNext}");
 
-            var next = Bounded.Run(Session.Limit, "calling MoveNextAsync for the second download",
-                () => enumerator.MoveNextAsync().AsTask());
-            ExpectStopOnCancel(session, cancel, "DownloadAsCompletedAsync(6 URLs, maxConcurrency: 3, token), after it yielded the first download,",
-                maxConcurrency: 3, () => WaitFor(next, s_stopLimit), () => Outcome(next));
-        }
-        finally
+        ExpectStopOnCancel(session, cancel, call, maxConcurrency: 3,
+            () => consumer.WaitUntil(c => c.Disposed, s_stopLimit), () => consumer.Thrown);
+        if (given == TokenGiven.ThroughWithCancellation)
         {
-            // Never hangs the grader: the server is disposed first if the student's enumerator does not stop.
-            Bounded.TryRun(s_stopLimit, () => enumerator.DisposeAsync().AsTask().Wait(s_stopLimit), out _);
+            TestContext.Out.WriteLine("[EnumeratorCancellation] passed WithCancellation's token on to the downloads.");
         }
     }
 
     [Test]
-    public void A_failed_download_is_thrown_not_swallowed()
+    public void Leaving_the_completion_order_loop_early_stops_its_downloads()
+    {
+        using var session = new Session();
+        var first = session.Server.Add("docs/first.bin", 20_001, seed: 500);
+        var documents = new[] { first }.Concat(Enumerable.Range(1, 5)
+            .Select(i => session.Server.Add($"docs/slow-{i}.bin", 20_001, (ulong)(500 + i), fault: DocumentFault.Stall))).ToList();
+        var urls = Session.Urls(documents);
+        const string What = "DownloadAsCompletedAsync(6 URLs, maxConcurrency: 3)";
+        // The first URL is answered only once 3 requests are out (2 of them on the server, which never answers them); the
+        // caller takes that first download and leaves the loop (`break`: the enumerator's DisposeAsync).
+        session.Gate.Hold([urls[0]]);
+        var consumer = session.StartAsCompleted(urls, 3, breakAfter: 1);
+        session.Gate.WaitUntil(g => g.InFlight >= 3, s_patience);
+        session.Server.WaitUntil(s => s.InFlight >= 2, s_patience);
+        var openBefore = session.Server.InFlight;
+        session.Gate.Release(urls[0]);
+
+        var disposed = consumer.WaitUntil(c => c.Disposed, Session.Limit);
+        Invariant.Holds(disposed && consumer.Yielded.Count == 1,
+            $"{What}: the caller took the first download and left the loop (`break`), but " +
+            (consumer.Yielded.Count == 0
+                ? $"the first download never came{(consumer.Thrown is { } e ? $" ({e.GetType().Name}: {e.Message})" : "")}."
+                : $"leaving it (the enumerator's DisposeAsync) did not end within {Session.Limit.TotalSeconds:0} s: your finally waits " +
+                  "for downloads it has not canceled.") +
+            $"\nRead next: {ReadNext}");
+        var requestsAtBreak = session.Gate.Requests;
+
+        var closed = session.Server.WaitUntil(s => s.InFlight == 0, s_stopLimit) && session.Gate.WaitUntil(g => g.InFlight == 0, s_stopLimit);
+        Invariant.Holds(closed,
+            $"{What}: the caller took the first download and left the loop (`break`), but {session.Server.InFlight} of the " +
+            $"{openBefore} requests open on the server stayed open {s_stopLimit.TotalSeconds:0} s later " +
+            $"({session.Gate.InFlight} downloads still running): they go on in the background for nobody. Leaving an " +
+            "`await foreach` early disposes the enumerator, which runs your iterator's finally: cancel the downloads there " +
+            "(a CancellationTokenSource linked to the caller's token, given to every download) and wait for them." +
+            $"\nRead next: {ReadNext}");
+
+        Thread.Sleep(300);
+        var startedAfter = session.Gate.Requests - requestsAtBreak;
+        Invariant.Holds(startedAfter == 0,
+            $"{What} started {startedAfter} new requests after the caller had left the loop. Once the caller is gone, start " +
+            $"nothing more.\nRead next: {ReadNext}");
+    }
+
+    [TestCase(Call.DownloadAll, TestName = "A_failed_download_is_thrown_not_swallowed")]
+    [TestCase(Call.AsCompleted, TestName = "The_completion_order_variant_throws_a_failed_download_too")]
+    public void A_failed_download_is_thrown_not_swallowed(Call call)
     {
         using var session = new Session();
         var documents = session.Server.AddDocuments(5, TimeSpan.FromMilliseconds(100), seed: 6).ToList();
-        documents[2] = session.Server.Add("docs/missing.bin", 10_001, seed: 600, TimeSpan.FromMilliseconds(100), DocumentFault.NotFound);
+        documents[2] = session.Server.Add("docs/missing-3.bin", 10_001, seed: 600, TimeSpan.FromMilliseconds(100), DocumentFault.NotFound);
+        documents[3] = session.Server.Add("docs/missing-4.bin", 10_001, seed: 601, TimeSpan.FromMilliseconds(100), DocumentFault.NotFound);
         var urls = Session.Urls(documents);
+        var what = $"{Name(call)}(5 URLs, maxConcurrency: 2)";
 
-        var fromAll = Thrown(() => session.DownloadAll(urls, maxConcurrency: 2));
-        Invariant.Holds(fromAll is HttpRequestException,
-            $"URL 3 ({urls[2]}) answers 404 Not Found, so DownloadAllAsync(5 URLs, maxConcurrency: 2) cannot return its bytes. " +
-            (fromAll is null
-                ? "It returned normally, as if every download had worked: an exception caught and dropped (a catch that returns " +
-                  "an empty array, or null) hides the failure from the caller. "
-                : $"It threw {fromAll.GetType().Name} ({fromAll.Message}). ") +
+        var thrown = Start(session, call, urls, 2).Outcome();
+        Invariant.Holds(thrown is HttpRequestException,
+            $"URLs 3 and 4 ({urls[2]}, {urls[3]}) answer 404 Not Found, so {what} cannot " +
+            (call == Call.DownloadAll ? "return their bytes. " : "yield them. ") +
+            (thrown is null
+                ? (call == Call.DownloadAll
+                    ? "It returned normally, as if every download had worked: "
+                    : "The enumeration ended normally: ") +
+                  "an exception caught and dropped (a catch that returns an empty array, or null, or skips the URL) hides the " +
+                  "failure from the caller. "
+                : $"It threw {thrown.GetType().Name} ({thrown.Message}). ") +
             "Like executor.map, which raises the download's exception when its result is read, let the HttpRequestException " +
             $"that GetByteArrayAsync throws reach the caller.\nRead next: {ReadNext}");
+    }
 
-        var fromStream = Thrown(() => session.DownloadAsCompleted(urls, maxConcurrency: 2));
-        Invariant.Holds(fromStream is HttpRequestException,
-            $"URL 3 ({urls[2]}) answers 404 Not Found; enumerating DownloadAsCompletedAsync(5 URLs, maxConcurrency: 2) must " +
-            (fromStream is null
-                ? "throw its HttpRequestException when it comes, but the enumeration ended normally: the failure was swallowed. "
-                : $"throw its HttpRequestException, but it threw {fromStream.GetType().Name} ({fromStream.Message}). ") +
-            $"Like a future's result() in as_completed, awaiting the failed download throws.\nRead next: {ReadNext}");
+    [Test]
+    public void The_completion_order_variant_throws_a_failure_when_it_happens()
+    {
+        using var session = new Session();
+        var documents = session.Server.AddDocuments(5, TimeSpan.Zero, seed: 8).ToList();
+        documents[2] = session.Server.Add("docs/missing.bin", 10_001, seed: 800, fault: DocumentFault.NotFound);
+        var urls = Session.Urls(documents);
+        const string What = "DownloadAsCompletedAsync(5 URLs, maxConcurrency: 5)";
+        // Every request is held; the grader lets only URL 3 go, which answers 404, while the other 4 are still downloading.
+        session.Gate.HoldEverything();
+        var consumer = session.StartAsCompleted(urls, maxConcurrency: 5);
+        session.Gate.WaitUntil(g => g.HeldNow.Contains(urls[2]), s_patience);
+        session.Gate.Release(urls[2]);
+
+        var threw = consumer.WaitUntil(c => c.LoopEnded, s_patience);
+        var thrown = consumer.Thrown;
+        var stillHeld = session.Gate.HeldNow;
+        Invariant.Holds(threw && thrown is HttpRequestException,
+            $"URL 3 answered 404 Not Found while {Positions(documents, stillHeld)} were still downloading, and {What} " +
+            (!threw
+                ? $"threw nothing for {s_patience.TotalSeconds:0} s{(consumer.Yielded.Count > 0 ? $" (it yielded {Positions(consumer.Yielded.Select(d => d.Index))})" : "")}: " +
+                  "it keeps the failure until the other downloads have finished (or until it reaches URL 3 in list order). "
+                : thrown is null
+                    ? "ended normally: the failure was swallowed. "
+                    : $"threw {thrown.GetType().Name} ({thrown.Message}). ") +
+            "A failure is thrown when it happens: like a future's result() in as_completed, awaiting the failed download throws " +
+            $"its HttpRequestException, at once.{session.AroundTheClientNote}\nRead next: {ReadNext}");
+
+        var stopped = consumer.WaitUntil(c => c.Disposed, s_stopLimit) && session.Gate.WaitUntil(g => g.InFlight == 0, s_stopLimit);
+        Invariant.Holds(stopped,
+            $"{What} threw URL 3's HttpRequestException, and the caller's loop ended with it, but " +
+            $"{Positions(documents, session.Gate.InFlightNow)} were still downloading {s_stopLimit.TotalSeconds:0} s later: nobody " +
+            "will read them. The exception leaves the caller's `await foreach` like a `break` does: your iterator's finally must " +
+            "cancel the downloads still running (a CancellationTokenSource linked to the caller's token) and wait for them." +
+            $"\nRead next: {ReadNext}");
+    }
+
+    [Test]
+    public void Calls_at_once_keep_their_own_urls_and_limits()
+    {
+        using var session = new Session();
+        var warmUp = session.Server.AddDocuments(4, TimeSpan.Zero, seed: 9, prefix: "docs/first-");
+        var mapped = session.Server.AddDocuments(4, TimeSpan.Zero, seed: 10, prefix: "docs/map-");
+        var streamed = session.Server.AddDocuments(4, TimeSpan.Zero, seed: 11, prefix: "docs/stream-");
+        var mappedUrls = Session.Urls(mapped);
+        var streamedUrls = Session.Urls(streamed);
+
+        // One Downloader, three calls: one with maxConcurrency 3 first, then two at once, each with a limit of its own.
+        Start(session, Call.DownloadAll, Session.Urls(warmUp), 3).Finish(warmUp);
+        session.Gate.HoldEverything();
+        var map = Start(session, Call.DownloadAll, mappedUrls, 1);
+        var stream = Start(session, Call.AsCompleted, streamedUrls, 2);
+        var both = session.Gate.WaitUntil(g => g.InFlightOf(mappedUrls) >= 1 && g.InFlightOf(streamedUrls) >= 2, s_patience);
+        session.Gate.WaitUntil(g => g.InFlightOf(mappedUrls) > 1 || g.InFlightOf(streamedUrls) > 2, s_settle);
+        var (mapMost, streamMost) = (session.Gate.MostInFlight(mappedUrls), session.Gate.MostInFlight(streamedUrls));
+        var (mapNow, streamNow) = (session.Gate.InFlightOf(mappedUrls), session.Gate.InFlightOf(streamedUrls));
+        session.Gate.ReleaseEverything();
+        map.Finish(mapped);
+        stream.Finish(streamed);
+
+        const string Calls = "DownloadAllAsync(4 URLs, maxConcurrency: 1) and DownloadAsCompletedAsync(4 other URLs, maxConcurrency: 2), " +
+            "called at the same time on one Downloader (after a DownloadAllAsync with maxConcurrency: 3),";
+        Invariant.Holds(mapMost <= 1 && streamMost <= 2,
+            $"{Calls} had {mapMost} and {streamMost} requests in flight at once. Each call has its own limit: state kept in the " +
+            "Downloader's fields (a SemaphoreSlim made by the first call, a shared counter) carries one call's maxConcurrency into " +
+            $"the others. Make the limit, the results and everything else of a call local to that call.\nRead next: {ReadNext}");
+        Invariant.Holds(both,
+            $"{Calls} never had 1 and 2 downloads in flight at the same time: after {s_patience.TotalSeconds:0} s they had {mapNow} " +
+            $"and {streamNow}. Each call may run up to its own maxConcurrency at once, whatever the other calls do: a limit kept in " +
+            "the Downloader's fields (a SemaphoreSlim made by the first call) is shared by every call. Make it local to the call." +
+            $"{session.AroundTheClientNote}\nRead next: {ReadNext}");
     }
 
     private static void ExpectStopOnCancel(
@@ -271,7 +512,7 @@ public sealed class ExecutorDownloadsGrader
         // Wait for all maxConcurrency requests to reach the server (a correct version sends them at once): one still on
         // its way when the token is canceled would be counted below as started after the cancel. Canceling must stop
         // all of them. A version that sends fewer is judged by the other tests; here it only costs the wait.
-        session.Server.WaitUntil(s => s.InFlight >= maxConcurrency, TimeSpan.FromSeconds(5));
+        session.Server.WaitUntil(s => s.InFlight >= maxConcurrency, s_patience);
         var inFlight = session.Server.InFlight;
         var requestsBefore = session.Server.Requests;
 
@@ -306,35 +547,106 @@ public sealed class ExecutorDownloadsGrader
         TestContext.Out.WriteLine($"{call} stopped {took.TotalMilliseconds:N0} ms after the cancel; {inFlight} requests were open then.");
     }
 
-    private static bool WaitFor(Task task, TimeSpan limit) => ((IAsyncResult)task).AsyncWaitHandle.WaitOne(limit);
+    /// <summary>Starts one of the two methods; <see cref="Running.Finish"/> waits for it and checks what it returned.</summary>
+    private static Running Start(Session session, Call call, IReadOnlyList<Uri> urls, int maxConcurrency) => call == Call.DownloadAll
+        ? new Running(session, call, urls, maxConcurrency, session.StartDownloadAll(urls, maxConcurrency), null)
+        : new Running(session, call, urls, maxConcurrency, null, session.StartAsCompleted(urls, maxConcurrency));
 
-    private static Exception? Outcome(Task task) => task.Status switch
-    {
-        TaskStatus.Canceled => new TaskCanceledException(task),
-        TaskStatus.Faulted => task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException : task.Exception,
-        _ => null,
-    };
+    private static T Await<T>(Task<T> task, string what) =>
+        Bounded.Run(Session.Limit, what, () => task.GetAwaiter().GetResult());
 
-    private static Exception? Thrown(Action action)
+    private static void MustHaveOnePerUrl(string what, IReadOnlyList<Uri> urls, IReadOnlyList<byte[]>? results, Session session) =>
+        Invariant.Holds(results is not null && results.Count == urls.Count,
+            $"{what} returned {(results is null ? "null" : $"{results.Count} results")}: it must return one byte[] per URL, in " +
+            $"the order of the URLs.{session.AroundTheClientNote}\nRead next: {ReadNext}");
+
+    private static void MustBeItsOwnDownload(string what, IReadOnlyList<ServedDocument> documents, Download item) =>
+        Invariant.Holds(item.Index >= 0 && item.Index < documents.Count && item.Url == documents[item.Index].Url &&
+                        Session.WhichDocument(documents, item.Content) == item.Index,
+            $"{what} yielded Download(Index: {item.Index}, Url: {item.Url}, {item.Content?.Length ?? 0:N0} bytes), but those do " +
+            "not belong together: Index is the URL's position in the list, Url the URL, Content its bytes." +
+            $"\nRead next: {ReadNext}");
+
+    private static string Name(Call call) => call == Call.DownloadAll ? "DownloadAllAsync" : "DownloadAsCompletedAsync";
+
+    private static string Positions(IEnumerable<int> indexes)
     {
-        try
+        var list = indexes.Select(i => $"URL {i + 1}").ToList();
+        return list.Count switch
         {
-            action();
-            return null;
-        }
-        catch (GradingTimeoutException)
-        {
-            throw;
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            return e.InnerException;
-        }
-        catch (Exception e)
-        {
-            return e;
-        }
+            0 => "none",
+            1 => list[0],
+            _ => string.Join(", ", list.Take(list.Count - 1)) + " and " + list[^1],
+        };
     }
 
-    private static string Positions(IEnumerable<int> indexes) => string.Join(", ", indexes.Select(i => $"URL {i + 1}"));
+    private static string Positions(IReadOnlyList<ServedDocument> documents, IEnumerable<Uri> urls) =>
+        Positions(urls.Select(url => documents.ToList().FindIndex(d => d.Url == url)).Where(i => i >= 0));
+
+    private static string Describe(IReadOnlyList<int> indexes) => indexes.Count == 0 ? "none" : Positions(indexes);
+
+    /// <summary>One call of DownloadAllAsync or DownloadAsCompletedAsync, started; the grader waits for it at the end.</summary>
+    private sealed class Running(Session session, Call call, IReadOnlyList<Uri> urls, int maxConcurrency,
+        Task<IReadOnlyList<byte[]>>? task, Consumer? consumer)
+    {
+        public Consumer? Consumer => consumer;
+
+        private string What => $"{Name(call)}({urls.Count} URLs, maxConcurrency: {maxConcurrency})";
+
+        /// <summary>Waits for the call to end and checks that every URL's bytes came back, each in its place.</summary>
+        public void Finish(IReadOnlyList<ServedDocument> documents)
+        {
+            if (task is not null)
+            {
+                var results = Await(task, $"waiting for {What}");
+                MustHaveOnePerUrl(What, urls, results, session);
+                for (var i = 0; i < urls.Count; i++)
+                {
+                    var which = Session.WhichDocument(documents, results[i]);
+                    Invariant.Holds(which == i,
+                        $"{What}: results[{i}] must hold the bytes of URL {i + 1}, but it holds " +
+                        (which >= 0 ? $"those of URL {which + 1}." : $"{results[i]?.Length ?? 0:N0} bytes the server never sent.") +
+                        $" Put each download's bytes at its URL's index.\nRead next: {ReadNext}");
+                }
+
+                return;
+            }
+
+            var ended = consumer!.WaitUntil(c => c.Disposed, Session.Limit);
+            Invariant.Holds(ended,
+                $"{What} did not finish within {Session.Limit.TotalSeconds:0} s: {consumer.Yielded.Count} of {urls.Count} downloads " +
+                $"were yielded.{session.AroundTheClientNote}\nRead next: {ReadNext}");
+            Invariant.Holds(consumer.Thrown is null,
+                $"{What} threw {consumer.Thrown?.GetType().Name} ({consumer.Thrown?.Message}), though every URL answers." +
+                $"\nRead next: {ReadNext}");
+            Invariant.Holds(consumer.Yielded.Count == urls.Count && consumer.Yielded.Select(d => d.Index).Order().SequenceEqual(Enumerable.Range(0, urls.Count)),
+                $"{What} yielded {Positions(consumer.Yielded.Select(d => d.Index))}: every URL must be yielded once." +
+                $"\nRead next: {ReadNext}");
+            foreach (var item in consumer.Yielded)
+            {
+                MustBeItsOwnDownload(What, documents, item);
+            }
+        }
+
+        /// <summary>Waits for the call to end and returns what it threw (null if it ended normally).</summary>
+        public Exception? Outcome()
+        {
+            if (task is not null)
+            {
+                if (!Session.Ended(task, Session.Limit))
+                {
+                    throw new GradingTimeoutException($"Timed out after {Session.Limit.TotalSeconds:0} s while waiting for {What}.");
+                }
+
+                return Session.Outcome(task);
+            }
+
+            if (!consumer!.WaitUntil(c => c.LoopEnded, Session.Limit))
+            {
+                throw new GradingTimeoutException($"Timed out after {Session.Limit.TotalSeconds:0} s while enumerating {What}.");
+            }
+
+            return consumer.Thrown;
+        }
+    }
 }
