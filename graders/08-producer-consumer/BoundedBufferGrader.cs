@@ -70,7 +70,7 @@ public sealed class BoundedBufferGrader
         var consumer = new WatchedCall<int>(() => buffer.TryTake(out var item) ? item : -1);
 
         Invariant.Holds(!consumer.EndsWithin(s_outlast),
-            $"TryTake returned {Describe(consumer.Result)} after {consumer.Elapsed.TotalSeconds:0.0} s on an empty buffer that " +
+            $"TryTake {Describe(consumer)} after {consumer.Elapsed.TotalSeconds:0.0} s on an empty buffer that " +
             "was not complete: it must wait for an item however long that takes (more items were coming: Add(5) came " +
             $"{s_outlast.TotalSeconds:0.#} s later). No timeout: `while (empty && !completed) Monitor.Wait(gate);`. Read next: {ReadNext}");
         Bounded.Run(s_limit, "adding 5 while a consumer waits", () => buffer.Add(5));
@@ -216,5 +216,7 @@ public sealed class BoundedBufferGrader
               "never times out, and a lost wake-up that the timeout would recover from looks like a deadlock)";
     }
 
-    private static string Describe(int taken) => taken < 0 ? "false" : $"true (item {taken})";
+    private static string Describe(WatchedCall<int> take) => take.Error is { } error
+        ? $"threw {error.GetType().Name} ({error.Message})"
+        : take.Result < 0 ? "returned false" : $"returned true (item {take.Result})";
 }

@@ -47,6 +47,7 @@ internal sealed class BufferTraffic
     private volatile bool _completeCalled;
     private volatile bool _completeReturned;
     private volatile bool _consumersFinished;
+    private volatile bool _abandoned;
     private int _consumersLeft;
 
     private BufferTraffic(TrafficShape shape)
@@ -134,9 +135,17 @@ internal sealed class BufferTraffic
         // Real threads: join in short slices, so that a broken invariant (raised by Join) ends the run at once instead of
         // after the limit, when the thread it stopped leaves the others waiting for ever.
         var deadline = DateTime.UtcNow + limit;
-        while (!threads.Join(TimeSpan.FromMilliseconds(50)))
+        try
         {
-            Invariant.Holds(DateTime.UtcNow < deadline, $"The threads did not finish within {limit.TotalSeconds:0.#} s. {ExplainStuck()}");
+            while (!threads.Join(TimeSpan.FromMilliseconds(50)))
+            {
+                Invariant.Holds(DateTime.UtcNow < deadline, $"The threads did not finish within {limit.TotalSeconds:0.#} s. {ExplainStuck()}");
+            }
+        }
+        finally
+        {
+            // Stuck threads of a failed run stay behind; the observer must not read Count for ever beside them.
+            _abandoned = true;
         }
     }
 
@@ -296,7 +305,7 @@ internal sealed class BufferTraffic
         var slot = ObserverSlot;
         _where[slot] = "the observer reading Count";
         // Under Coyote a fixed number of reads (each one a scheduling point); on real threads, all along the run.
-        for (var read = 0; read < _shape.ObserverReads && (Invariant.IsExploring || !_consumersFinished); read++)
+        for (var read = 0; read < _shape.ObserverReads && (Invariant.IsExploring || !(_consumersFinished || _abandoned)); read++)
         {
             if (!Invariant.IsExploring)
             {
