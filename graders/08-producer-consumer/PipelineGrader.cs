@@ -275,8 +275,9 @@ public sealed class PipelineGrader
     public void Dispose_after_Complete_keeps_the_results()
     {
         var probe = new WorkProbe(6);
-        var pipeline = new Pipeline<int, int>(probe.Wrap(x => x * 10), capacity: 2, consumers: 2);
-        var results = Bounded.Run(s_limit, "adding 5 items and calling Complete", () =>
+        // Capacity 1, the smallest pipeline: every Add after the first waits for a consumer.
+        var pipeline = new Pipeline<int, int>(probe.Wrap(x => x * 10), capacity: 1, consumers: 2);
+        var results = Bounded.Run(s_limit, "adding 5 items to a Pipeline(capacity 1) and calling Complete", () =>
         {
             probe.Caller();
             pipeline.Start();
