@@ -372,12 +372,23 @@ public sealed class SemaphoreLimitGrader
             }
 
             Eventually(() => waiters.Outcomes(blocked).All(outcome => outcome.Done), s_patience);
-            foreach (var outcome in waiters.Outcomes(blocked))
+            var outcomes = waiters.Outcomes(blocked).ToList();
+            foreach (var outcome in outcomes)
             {
+                // The slot a waiter got with both holders still inside came from somewhere: most likely from the other
+                // waiter, interrupted before it got in, whose Run gave back a slot it never had.
+                var giver = outcomes.FirstOrDefault(other =>
+                    other != outcome && other.Done && !other.Ran && other.Error is ThreadInterruptedException);
                 Invariant.Holds(!outcome.Ran,
                     $"The Throttle(2) was full (2 holders inside), yet {outcome.Who}, interrupted while it waited, ran its " +
-                    "work: it got in although nobody had left." + (timed.Count > 0
-                        ? $" Your code calls {string.Join(", ", timed)}: a wait that gives up and goes in anyway?"
+                    "work: it got in although nobody had left." + (giver is not null
+                        ? $" The slot it took came from {giver.Who}: interrupted too, its Enter threw " +
+                          "ThreadInterruptedException and it never got a slot, yet its Run gave back a slot it never had: " +
+                          "its `finally` called Exit() although Enter() had failed. Call Enter() before `try`: " +
+                          "`Enter(); try { ... } finally { Exit(); }`."
+                        : "") + (timed.Count > 0
+                        ? $" {(giver is null ? "Your" : "Or: your")} code calls {string.Join(", ", timed)}: a wait that gives " +
+                          "up and goes in anyway?"
                         : "") + $"\nRead next: {ReadNext}");
                 Invariant.Holds(!outcome.Done || outcome.Error is ThreadInterruptedException,
                     $"{Capitalized(outcome.Who)} waited at the full Throttle(2) and was interrupted (Thread.Interrupt), so Enter " +

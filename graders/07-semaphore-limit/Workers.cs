@@ -257,7 +257,10 @@ internal sealed class Workers
                 $"Enter() number {_n[CheckerEntered] + 1} waited although nobody was inside. The throttle with limit " +
                 $"{_limit} had only {_n[CheckerEntered]} free slot{(_n[CheckerEntered] == 1 ? "" : "s")} left: a slot was lost. " +
                 "An Exit that does not give its slot back (or a Run that skips Exit), an Enter that takes more than one, or " +
-                "a refused Exit that takes a slot away." + note;
+                "a refused Exit that takes a slot away" + (ExtraExit
+                    ? " (the grader called Exit() more times than Enter() in this run: a refused Exit must change nothing, " +
+                      "not even for a moment)."
+                    : ".") + note;
         }
 
         if (inside.Count == 0)
@@ -636,7 +639,11 @@ internal sealed class Workers
                 $"the workers entered {enters} times and the grader called Exit() {ExtraExits} more time" +
                 $"{(ExtraExits == 1 ? "" : "s")}: {exits} Exits for {enters} Enters, so exactly {ExtraExits} must be refused, " +
                 $"but {refused.Count} were ({string.Join(", ", refused)}). An Exit was refused although a slot was taken: " +
-                "your count of free slots went wrong when Exits came at the same moment."));
+                "your count of free slots went wrong when Exits came at the same moment. A refused Exit must change " +
+                "nothing, not even for a moment: an Exit that first gives a slot back, and takes it back when it then sees " +
+                "too many free, refuses twice when two such Exits overlap (each sees the other's slot), and a slot is lost. " +
+                "Decide whether there is a slot to give back and give it back in one atomic step (one lock around both, " +
+                "or SemaphoreSlim(limit, limit).Release, which checks maxCount itself)."));
         }
     }
 

@@ -4,7 +4,8 @@ namespace Katas.SemaphoreLimit;
 // if that made too many free ("changes nothing" after all). Alone it looks right: an extra Exit throws
 // SemaphoreFullException and the count is as before. But between the Release and the Wait that undoes
 // it, the slot is really free: a worker entering at that moment takes it, and three workers are inside a
-// Throttle(2). Only an extra Exit that races with workers shows it.
+// Throttle(2). And two such Exits that overlap (an extra one and a worker's) both see the other's slot and both
+// take theirs back: two refused, a slot lost. Only an extra Exit that races with workers shows it.
 public sealed class Throttle
 {
     private readonly SemaphoreSlim _slots;
