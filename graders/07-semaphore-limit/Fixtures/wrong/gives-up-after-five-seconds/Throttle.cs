@@ -2,7 +2,8 @@ namespace Katas.SemaphoreLimit;
 
 // Known wrong: Enter waits at most 5 s "so that a stuck worker cannot hang the program", and then goes in
 // anyway (Wait returned false: no slot was taken). Its Exit later gives back a slot it never had. A check
-// that watches a full throttle for a second or two sees the worker waiting, as it should.
+// that watches a full throttle for a second or two sees the worker waiting, as it should. (The same mistake as
+// `_slots.Wait(timeout);` with its result ignored, whatever the time-out: this fixture stands for both.)
 public sealed class Throttle
 {
     private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(5);
