@@ -28,6 +28,37 @@ public sealed class RealClockGrader
     }
 
     [Test, OnRealThreads]
+    public void On_the_real_clock_the_action_runs_on_a_thread_pool_thread()
+    {
+        Thread? ranOn = null;
+        var wasPoolThread = false;
+        Thread? startedOn = null;
+        using var action = new DelayedAction(TimeSpan.FromMilliseconds(50), () =>
+        {
+            ranOn = Thread.CurrentThread;
+            wasPoolThread = Thread.CurrentThread.IsThreadPoolThread;
+        });
+
+        Bounded.Run(s_limit, "starting a DelayedAction on the real clock", () =>
+        {
+            startedOn = Thread.CurrentThread;
+            action.Start();
+        });
+        var finished = Bounded.Run(s_limit, "waiting for Completion on the real clock",
+            () => ((IAsyncResult)action.Completion).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(3)));
+
+        finished.Should().BeTrue("a DelayedAction on the real clock runs its action 50 ms after Start()");
+        ranOn.Should().NotBeSameAs(startedOn,
+            "the action must run later on another thread, not inside Start() (Start() returns at once and the action " +
+            "runs when the timer fires)\nRead next: {0}", Scenario.ReadNext);
+        wasPoolThread.Should().BeTrue(
+            "the action ran on a thread of its own, not on a thread-pool thread: a thread that sleeps (or waits) until the " +
+            "delay has passed is what Python's Timer does and what this kata replaces. A timer from the TimeProvider " +
+            "(time.CreateTimer) costs no thread while it waits and runs its callback on a thread-pool thread\nRead next: {0}",
+            Scenario.ReadNext);
+    }
+
+    [Test, OnRealThreads]
     public void The_lesson_program_prints_3000000_then_6000000()
     {
         var output = new CappedWriter();

@@ -31,6 +31,8 @@ internal sealed class Scenario : IDisposable
 
     public int Runs => Volatile.Read(ref _runs);
 
+    public string Timers() => $"{Clock.TimersCreated} timer(s) created, {Clock.TimersNotDisposed} of them not disposed";
+
     public void Start() => Bounded.Run(s_limit, "calling Start()", Action.Start);
 
     public bool Cancel() => Bounded.Run(s_limit, "calling Cancel()", Action.Cancel);

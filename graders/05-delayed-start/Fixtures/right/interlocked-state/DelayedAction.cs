@@ -1,7 +1,9 @@
 namespace Katas.DelayedStart;
 
-// Known right: no lock; the callback and Cancel() each claim the single state field with one
-// Interlocked.CompareExchange, so exactly one of them wins.
+// Known right: no lock; Start(), the callback and Cancel() each claim the single state field with
+// Interlocked.CompareExchange (Cancel() in a loop, since it may start from Created or Scheduled), so exactly one
+// of them wins. Hard for the grader: the timer is created after the state says Scheduled, outside any lock, so
+// Start() must itself dispose a timer that a Cancel() in between could not find.
 public sealed class DelayedAction : IDisposable
 {
     private const int Created = 0, Scheduled = 1, Running = 2, Canceled = 3;
@@ -40,15 +42,20 @@ public sealed class DelayedAction : IDisposable
 
     public bool Cancel()
     {
-        var before = Interlocked.CompareExchange(ref _state, Canceled, Scheduled);
-        if (before == Created)
+        // A loop of CompareExchange: Start() may move Created to Scheduled between our read and our write, and then
+        // we must try again from Scheduled (two fixed CompareExchanges would return true and leave it Scheduled).
+        while (true)
         {
-            before = Interlocked.CompareExchange(ref _state, Canceled, Created);
-        }
+            var before = Volatile.Read(ref _state);
+            if (before == Running)
+            {
+                return false;
+            }
 
-        if (before is Running)
-        {
-            return false;
+            if (before == Canceled || Interlocked.CompareExchange(ref _state, Canceled, before) == before)
+            {
+                break;
+            }
         }
 
         Interlocked.Exchange(ref _timer, null)?.Dispose();
