@@ -18,13 +18,18 @@ public static class CountRunner
         return results;
     }
 
-    /// <summary>Calls <c>job(i)</c> for every copy, each on a thread of its own, all at the same time.</summary>
+    /// <summary>
+    /// Calls <c>job(i)</c> for every copy, each on a new thread of its own (not the calling thread, not the thread pool),
+    /// all at the same time, however many copies there are.
+    /// </summary>
     /// <remarks>TODO: this runs the copies one after another on the calling thread. Give each its own Thread.</remarks>
     public static long[] OnThreads(Func<int, long> job, int copies) => Sequentially(job, copies);
 
     /// <summary>
     /// Runs <c>Countdown.Count(n)</c> once in each of <paramref name="copies"/> child processes
-    /// (<c>dotnet CpuBoundSpeedup.dll count n</c>), all at the same time, and returns what each printed.
+    /// (<c>dotnet CpuBoundSpeedup.dll count n</c>), all at the same time, and returns what each printed. A child that exits
+    /// with a code other than 0 is an error: throw. Every <see cref="System.Diagnostics.Process"/> started is disposed, also
+    /// when one of them failed.
     /// </summary>
     /// <remarks>
     /// TODO: this counts in this process, one copy after another. Start the child processes (Program.DotnetHost

@@ -11,7 +11,8 @@ public static class Models
 
     /// <summary>
     /// Loads <paramref name="csvPath"/> with <see cref="TrainCsvReader.Load"/>, splits it 67/33 with seed 42, trains the
-    /// regressor's trainer on the 67%, and prints and returns R² on the 33%: a line "&lt;name&gt;: R² = 0.1234".
+    /// regressor's trainer on the 67%, and prints and returns R² on the 33%: a line "&lt;name&gt;: R² = 0.1234". Every call
+    /// has a new <c>MLContext(seed: 42)</c> of its own: calls may run at the same time and share nothing.
     /// </summary>
     public static double CalculateQuality(string csvPath, Regressor regressor, TextWriter output)
     {
@@ -21,7 +22,7 @@ public static class Models
 
     /// <summary>
     /// Evaluates every regressor at the same time, each on its own thread, and returns their R² in the order of
-    /// <paramref name="regressors"/>.
+    /// <paramref name="regressors"/>. Lines printed at the same time come out whole; an evaluation's exception reaches the caller.
     /// </summary>
     public static IReadOnlyList<double> CalculateQualityInParallel(string csvPath, IReadOnlyList<Regressor> regressors, TextWriter output)
     {

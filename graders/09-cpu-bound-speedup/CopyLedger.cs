@@ -1,13 +1,15 @@
 namespace Katas.Graders.CpuBoundSpeedup;
 
 /// <summary>
-/// The grader's job for the runners: copy <c>i</c> returns <c>100 + i</c> and notes that it ran and where.
-/// It tells a slot mix-up (results in finishing order) from a loop-variable mix-up (a copy run twice).
+/// The grader's job for the runners: copy <c>i</c> returns <c>100 + i</c> and notes that it ran, where, and when it began
+/// among the others. It tells a slot mix-up (results in finishing order) from a loop-variable mix-up (a copy run twice).
 /// </summary>
 internal sealed class CopyLedger(int copies)
 {
     private readonly int[] _calls = new int[copies];
     private readonly int[] _threads = new int[copies];
+    private readonly int[] _began = new int[copies];
+    private int _calledSoFar;
 
     public static long ResultOf(int copy) => 100 + copy;
 
@@ -17,6 +19,12 @@ internal sealed class CopyLedger(int copies)
             $"The job was called for copy {copy}, but there are only {copies} copies (0 to {copies - 1}). A thread read the " +
             "loop variable after the loop had moved it on: a lambda captures the variable, not its value. Copy it into a " +
             "local inside the loop (`var mine = copy;`) and use that in the lambda.");
+        var turn = Interlocked.Increment(ref _calledSoFar) - 1;
+        if (turn < copies)
+        {
+            _began[turn] = copy;
+        }
+
         Interlocked.Increment(ref _calls[copy]);
         _threads[copy] = Environment.CurrentManagedThreadId;
         return ResultOf(copy);
@@ -24,14 +32,20 @@ internal sealed class CopyLedger(int copies)
 
     public int ThreadOf(int copy) => _threads[copy];
 
+    /// <summary>The copies in the order their calls began (complete when every copy ran once).</summary>
+    public IReadOnlyList<int> CallOrder => _began;
+
     /// <summary>Each copy ran once and its result is in its own slot.</summary>
     public void MustMatch(long[] results, string runner)
     {
         for (var copy = 0; copy < copies; copy++)
         {
+            var why = _calls.Any(count => count > 1)
+                ? $", but ran another copy more than once ({Calls()}). When a thread reads the loop variable, the loop may " +
+                  "have moved it on: copy it into a local inside the loop and use that in the lambda."
+                : $" ({Calls()}): every copy runs exactly once.";
             Invariant.Holds(_calls[copy] == 1, _calls[copy] == 0
-                ? $"{runner} never ran copy {copy}, but ran another copy more than once ({Calls()}). When a thread reads the " +
-                  "loop variable, the loop may have moved it on: copy it into a local inside the loop and use that in the lambda."
+                ? $"{runner} never ran copy {copy}{why}"
                 : $"{runner} ran copy {copy} {_calls[copy]} times ({Calls()}): every copy runs exactly once.");
         }
 
