@@ -67,6 +67,9 @@ public static class DotnetCommand
         || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("KATAS_", StringComparison.Ordinal)
+        // UseSharedCompilation=false (set on some CI images) starts a fresh compiler for every project: measured on kata 04,
+        // 15.6 s of CoreCompile per grader build against 1.2 s with the SDK's default compiler server.
+        || key.Equals("UseSharedCompilation", StringComparison.OrdinalIgnoreCase)
         || key.Equals("MSBuildExtensionsPath", StringComparison.OrdinalIgnoreCase)
         || key.Equals("MSBuildSDKsPath", StringComparison.OrdinalIgnoreCase);
 }
