@@ -25,6 +25,9 @@ internal sealed class Calls
     /// <summary>How long a call waits, on real threads, for something a correct Map does at once.</summary>
     private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long, on real threads, a held call waits for other calls to finish: a correct Map needs milliseconds.</summary>
+    private static readonly TimeSpan s_holdPatience = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Scheduling points a call stays inside under Coyote: a real function takes a while, and while it does,
     /// the other workers go on. With none, every call would be over before the next worker got its turn.
@@ -35,23 +38,36 @@ internal sealed class Calls
     private readonly Scheduling _scheduling;
     private readonly int[] _timesCalled;
     private readonly int[] _states;
+    private readonly List<Exception> _failures = [];
     private int _inside;
     private int _mostInside;
     private bool _gaveUp;
     private string? _broken;
-    private Exception? _failure;
+    private bool _failuresMet;
+    private int _othersFinished;
+    private int _finishedWhileHeld;
+    private bool _heldGaveUp;
+    private bool _mapEnded;
+    private List<int> _insideWhenMapEnded = [];
 
-    public Calls(int items, int limit, Scheduling scheduling)
+    /// <param name="items">How many items.</param>
+    /// <param name="limit">The maxConcurrency given to Map.</param>
+    /// <param name="scheduling">Under Coyote or on real threads.</param>
+    /// <param name="first">The first item: first, first + 1, ... (two Maps at once get items of their own).</param>
+    public Calls(int items, int limit, Scheduling scheduling, int first = 1)
     {
-        Items = Enumerable.Range(1, items).ToArray();
+        Items = Enumerable.Range(first, items).ToArray();
+        First = first;
         Limit = limit;
         _scheduling = scheduling;
         _timesCalled = new int[items];
         _states = new int[items];
     }
 
-    /// <summary>The items given to Map: 1, 2, ..., n.</summary>
+    /// <summary>The items given to Map: first, first + 1, ..., first + n - 1 (1, 2, ..., n unless told otherwise).</summary>
     public int[] Items { get; }
+
+    public int First { get; }
 
     public int Limit { get; }
 
@@ -79,17 +95,80 @@ internal sealed class Calls
     /// <summary>How long a call stays inside on real threads (the stress fallback), so that calls overlap.</summary>
     public TimeSpan Pause { get; init; } = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>The item whose call throws <see cref="Failure"/>, if any.</summary>
-    public int? FailingItem { get; init; }
+    /// <summary>The items whose calls throw (an InvalidOperationException naming the item), if any.</summary>
+    public IReadOnlyCollection<int> FailingItems { get; init; } = [];
 
-    /// <summary>The exception the call of <see cref="FailingItem"/> threw, once it did.</summary>
-    public Exception? Failure
+    /// <summary>
+    /// Whether the failing calls wait, once inside, until every one of them is inside: then they all throw at the same
+    /// moment (two failures at once). Under Coyote the wait is untimed; on real threads it gives up after a while.
+    /// </summary>
+    public bool FailTogether { get; init; }
+
+    /// <summary>
+    /// The item whose call is slow: once inside, it waits until <see cref="HeldUntilFinished"/> other calls have finished
+    /// (on real threads, for a while at most). Which call finishes first is then the grader's choice, not the machine's.
+    /// </summary>
+    public int? HeldItem { get; init; }
+
+    /// <summary>How many other calls must have finished before the call of <see cref="HeldItem"/> returns.</summary>
+    public int HeldUntilFinished { get; init; }
+
+    /// <summary>The exceptions the failing calls threw so far, in the order they threw.</summary>
+    public IReadOnlyList<Exception> Failures
     {
         get
         {
             lock (_gate)
             {
-                return _failure;
+                return _failures.ToList();
+            }
+        }
+    }
+
+    /// <summary>Whether the held call gave up waiting (on real threads) before enough other calls had finished.</summary>
+    public bool HeldGaveUp
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _heldGaveUp;
+            }
+        }
+    }
+
+    /// <summary>How many other calls had finished when the held call stopped waiting.</summary>
+    public int FinishedWhileHeld
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _finishedWhileHeld;
+            }
+        }
+    }
+
+    /// <summary>The most calls that were inside the function at the same moment.</summary>
+    public int MostInside
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _mostInside;
+            }
+        }
+    }
+
+    /// <summary>The items whose calls were still inside the function when Map returned or threw.</summary>
+    public IReadOnlyList<int> InsideWhenMapEnded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _insideWhenMapEnded.ToList();
             }
         }
     }
@@ -99,13 +178,20 @@ internal sealed class Calls
 
     public string Function(int item)
     {
-        var index = item - 1;
+        var index = item - First;
         string? tooMany = null;
         lock (_gate)
         {
             if (index < 0 || index >= _timesCalled.Length)
             {
                 tooMany = $"Map called the function with {item}, which is not one of the items {List(Items)}.";
+            }
+            else if (_mapEnded)
+            {
+                tooMany =
+                    $"The function was called with {item} after Map({List(Items)}, f, maxConcurrency: {Limit}) had already " +
+                    "returned or thrown: a worker of yours goes on after Map has left. Map must wait for all the workers before " +
+                    "it returns or throws: Join them, or wait for their tasks.";
             }
             else
             {
@@ -136,6 +222,14 @@ internal sealed class Calls
         {
             WaitUntilEnoughWereInside();
         }
+        else if (FailTogether && FailingItems.Contains(item))
+        {
+            WaitForTheOtherFailures();
+        }
+        else if (item == HeldItem)
+        {
+            HoldUntilOthersFinished();
+        }
         else if (_scheduling == Scheduling.RealThreads)
         {
             Thread.Sleep(Pause);
@@ -158,14 +252,22 @@ internal sealed class Calls
             {
                 _states[index] = Done;
             }
+
+            if (item != HeldItem)
+            {
+                _othersFinished++;
+            }
+
+            Monitor.PulseAll(_gate);
         }
 
-        if (item == FailingItem)
+        if (FailingItems.Contains(item))
         {
             Exception failure;
             lock (_gate)
             {
-                failure = _failure = new InvalidOperationException($"item {item} failed");
+                failure = new InvalidOperationException($"item {item} failed");
+                _failures.Add(failure);
             }
 
             throw failure;
@@ -174,12 +276,45 @@ internal sealed class Calls
         return Result(item);
     }
 
+    /// <summary>
+    /// Runs Map over the items with this function and notes what was still running when it returned or threw; returns
+    /// the results, or null with what it threw.
+    /// </summary>
+    public IReadOnlyList<string>? RunMap(out Exception? thrown)
+    {
+        thrown = null;
+        IReadOnlyList<string>? results = null;
+        try
+        {
+            results = Pool.Map(Items, Function, Limit);
+        }
+        catch (Exception e)
+        {
+            thrown = e;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _mapEnded = true;
+                _insideWhenMapEnded = ItemsIn(Inside);
+            }
+        }
+
+        return results;
+    }
+
     /// <summary>Runs Map over the items with this function, then states what went wrong, if anything did.</summary>
     public IReadOnlyList<string> Map()
     {
-        var results = Pool.Map(Items, Function, Limit);
+        var results = RunMap(out var thrown);
         ThrowIfBroken();
-        return results;
+        if (thrown is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(thrown);
+        }
+
+        return results!;
     }
 
     /// <summary>What was recorded as broken while Map ran (on real threads, calls only record; this reports).</summary>
@@ -195,11 +330,26 @@ internal sealed class Calls
     }
 
     /// <summary>Every item went to the function exactly once, and the results are in the order of the items.</summary>
-    public void MustHaveMappedEachItemOnceInOrder(IReadOnlyList<string>? results) =>
-        MustBeMappedOnceInOrder(Items, TimesCalled(), results, $"Map({List(Items)}, f, maxConcurrency: {Limit})");
+    /// <param name="results">What Map returned.</param>
+    /// <param name="how">What the grader made happen meanwhile, for the message ("while another Map ran").</param>
+    public void MustHaveMappedEachItemOnceInOrder(IReadOnlyList<string>? results, string how = "") =>
+        MustBeMappedOnceInOrder(Items, TimesCalled(), results,
+            $"Map({List(Items)}, f, maxConcurrency: {Limit})" + (how.Length == 0 ? "" : $" ({how})"));
+
+    /// <summary>Runs Map (bounded) where the function never throws; fails if Map threw anyway.</summary>
+    public IReadOnlyList<string>? MapBounded(TimeSpan limit, string what)
+    {
+        Exception? thrown = null;
+        var results = Bounded.Run(limit, what, () => RunMap(out thrown));
+        ThrowIfBroken();
+        Invariant.Holds(thrown is null,
+            $"Map({List(Items)}, f, maxConcurrency: {Limit}) threw {thrown?.GetType().Name}(\"{thrown?.Message}\"), though the " +
+            "function never throws here.");
+        return results;
+    }
 
     public static void MustBeMappedOnceInOrder(IReadOnlyList<int> items, IReadOnlyList<int> timesCalled,
-        IReadOnlyList<string>? results, string call)
+        IReadOnlyList<string?>? results, string call)
     {
         var twice = Enumerable.Range(0, items.Count).Where(i => timesCalled[i] > 1).ToList();
         var never = Enumerable.Range(0, items.Count).Where(i => timesCalled[i] == 0).ToList();
@@ -265,6 +415,19 @@ internal sealed class Calls
                 "function was running: a worker waits for something that never comes.";
         }
 
+        if (FailTogether && most > 1)
+        {
+            var partners = FailingItems.Except(inside).ToList();
+            return $"Map({List(Items)}, f, maxConcurrency: {Limit}), where the calls for {Describe(FailingItems.ToList())} throw " +
+                "at the same moment (each waits inside until the other is in too): " +
+                $"{Describe(inside)} {(inside.Count == 1 ? "was" : "were")} inside the function, waiting for " +
+                $"{Describe(partners)}; {(done.Count == 0 ? "no call had finished" : Describe(done) + " had finished")}, and no " +
+                $"other call started, though {Limit - inside.Count} of the {Limit} workers were free and items were left. Your Map " +
+                "waits for a whole batch of calls before it starts the next one (or gave each worker its items up front, the " +
+                "waiting one among them). A pool hands the next item to whichever worker is free: Parallel.For, or workers " +
+                "that take the next index with Interlocked.Increment.";
+        }
+
         return $"Map({List(Items)}, f, maxConcurrency: {Limit}) must run calls of the function at the same time (up to " +
             $"{Limit} at once; at least {MustRunTogether} together at some point), but it ran " +
             (most <= 1 ? "only one at a time: your Map calls the function one item after another.\n" : $"at most {most} together.\n") +
@@ -301,6 +464,65 @@ internal sealed class Calls
         if (stuck is not null)
         {
             Break(ExplainStuck());
+        }
+    }
+
+    private void WaitForTheOtherFailures()
+    {
+        string? stuck = null;
+        lock (_gate)
+        {
+            while (!_failuresMet && !_gaveUp)
+            {
+                if (FailingItems.All(failing => _states[failing - First] == Inside))
+                {
+                    _failuresMet = true;
+                    Monitor.PulseAll(_gate);
+                    break;
+                }
+
+                if (_scheduling == Scheduling.Systematic)
+                {
+                    Monitor.Wait(_gate);
+                }
+                else if (!Monitor.Wait(_gate, s_patience) && !_failuresMet &&
+                         !FailingItems.All(failing => _states[failing - First] == Inside))
+                {
+                    _gaveUp = true;
+                    Monitor.PulseAll(_gate);
+                    stuck = "";
+                }
+            }
+        }
+
+        if (stuck is not null)
+        {
+            Break(ExplainStuck());
+        }
+    }
+
+    private void HoldUntilOthersFinished()
+    {
+        lock (_gate)
+        {
+            var until = DateTime.UtcNow + s_holdPatience;
+            while (_othersFinished < HeldUntilFinished)
+            {
+                if (_scheduling == Scheduling.Systematic)
+                {
+                    Monitor.Wait(_gate);
+                    continue;
+                }
+
+                var left = until - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left) && _othersFinished < HeldUntilFinished)
+                {
+                    _heldGaveUp = true;
+                    break;
+                }
+            }
+
+            _finishedWhileHeld = _othersFinished;
         }
     }
 

@@ -63,22 +63,47 @@ public sealed class PoolMapGrader
     [Test, OnRealThreads]
     public void Results_come_back_in_the_order_of_the_items()
     {
-        // The earlier the item, the slower its call: with several calls at once, they finish in reverse order.
-        var items = Enumerable.Range(1, SlowItems).ToArray();
-        var timesCalled = new int[items.Length];
-        string Slower(int item)
-        {
-            Interlocked.Increment(ref timesCalled[item - 1]);
-            Thread.Sleep(TimeSpan.FromMilliseconds(40 * (SlowItems + 1 - item)));
-            return Calls.Result(item);
-        }
+        // The call for item 1 is held until 2 other calls have finished: it finishes after them on any machine, so the order
+        // the calls finish in is not the order of the items.
+        var calls = new Calls(SlowItems, Limit, Scheduling.RealThreads) { HeldItem = 1, HeldUntilFinished = 2 };
+        var results = calls.MapBounded(s_runLimit, "running Map over 6 items whose first call is the slowest");
+        calls.MustHaveMappedEachItemOnceInOrder(results,
+            calls.HeldGaveUp ? "" : "the grader held the call for item 1 until 2 other calls had finished, so it finished after them");
+    }
 
-        var results = Bounded.Run(s_runLimit, "running Map over 6 items whose calls take 240, 200, ..., 40 ms",
-            () => Pool.Map(items, Slower, Limit));
+    [OnRealThreads]
+    [TestCase(2, TestName = "A_slow_first_call_holds_up_only_its_own_worker")]
+    [TestCase(5, TestName = "A_slow_call_in_the_middle_holds_up_only_its_own_worker")]
+    public void A_slow_call_holds_up_only_its_own_worker(int slowItem)
+    {
+        // 12 items, 3 workers, one slow call (held until the others could all have finished). A pool hands the next item to
+        // whichever worker is free, so the other workers go on; a Map that works in batches of maxConcurrency waits for the
+        // slow call before it starts the next batch: it gets no further than the end of the slow call's batch.
+        const int Items = 12;
+        var endOfItsBatch = (slowItem + Limit - 1) / Limit * Limit;
+        // More than a batcher can finish while the slow call runs (the items before the end of its batch); far fewer than a
+        // pool does, even one whose workers got their shares up front (PLINQ's range partitions): the slow call holds up at
+        // most the items behind it in its own share.
+        var needed = endOfItsBatch;
+        var calls = new Calls(Items, Limit, Scheduling.RealThreads) { HeldItem = slowItem, HeldUntilFinished = needed };
+        var call = $"Map({Calls.List(calls.Items)}, f, maxConcurrency: {Limit}) where the call for item {slowItem} is slow";
+        var results = calls.MapBounded(s_runLimit, "running " + call);
+        var finished = calls.FinishedWhileHeld;
 
-        Calls.MustBeMappedOnceInOrder(items, timesCalled, results,
-            $"Map({Calls.List(items)}, f, maxConcurrency: {Limit}) where f takes 240 ms for item 1, 200 ms for item 2, " +
-            "..., 40 ms for item 6,");
+        Invariant.Holds(!calls.HeldGaveUp,
+            $"{call}: the grader held it until {needed} other calls had finished (the other workers of a pool get there at once), " +
+            $"but in 5 s only {finished} did, though {Limit - 1} workers were free and items were left. " +
+            (calls.MostInside <= 1
+                ? "Your Map runs one call at a time: nothing else starts while a call runs (see Calls_really_run_together). "
+                : finished <= endOfItsBatch - 1
+                ? $"Your Map works in batches of maxConcurrency: it starts items {slowItem - (slowItem - 1) % Limit} to " +
+                  $"{endOfItsBatch} together and waits for all of them before it starts the next {Limit}, so one slow call idles " +
+                  "the other workers. "
+                : "") +
+            "A pool hands the next item to whichever worker is free (the lesson's Pool, Parallel.For, workers that take the " +
+            "next index with Interlocked.Increment): a slow call holds up its own worker only." +
+            $"\nRead next: {ReadNext}");
+        calls.MustHaveMappedEachItemOnceInOrder(results, $"the call for item {slowItem} finished after {finished} others");
     }
 
     [Test]
@@ -96,16 +121,18 @@ public sealed class PoolMapGrader
         }.Verify();
     }
 
-    [Test]
-    public void At_most_maxConcurrency_calls_run_at_once()
+    [TestCase(3, TestName = "At_most_maxConcurrency_calls_run_at_once")]
+    [TestCase(1, TestName = "At_most_one_call_runs_at_once_in_a_pool_of_one")]
+    public void At_most_maxConcurrency_calls_run_at_once(int limit)
     {
         new ConcurrencyCheck
         {
             KataType = typeof(Pool),
-            Property = $"at most maxConcurrency ({Limit}) calls of the function run at once",
-            Iteration = () => Crowd(Scheduling.Systematic, items: SystematicItems).Map(),
+            Property = $"at most maxConcurrency ({limit}) calls of the function run at once",
+            Iteration = () => Crowd(Scheduling.Systematic, limit, items: limit + 1).Map(),
             // More items on real threads: a Map that ignores the limit gets the chance to start more workers.
-            StressIteration = () => Crowd(Scheduling.RealThreads, items: 4 * Limit).Map(),
+            StressIteration = () => Crowd(Scheduling.RealThreads, limit, items: 4 * limit).Map(),
+            StressRuns = limit == 1 ? 50 : 200,
             ExplainDeadlock = () => _last!.ExplainStuck(),
             ReadNext = ReadNext,
             Settings = s_exploration,
@@ -180,21 +207,24 @@ public sealed class PoolMapGrader
     [Test, OnRealThreads]
     public void Thousands_of_quick_items_are_each_mapped_once()
     {
-        // Many tiny calls: shared state that is not thread-safe (a List<T> all workers Add to, an index read and
-        // moved on in two steps) gets hit thousands of times per run, on real threads.
-        const int Count = 10_000;
+        // Many tiny calls: shared state that is not thread-safe (a List<T> all workers Add to, an index read and moved on
+        // in two steps) gets hit thousands of times per run, on real threads. The results are bulky (256 bytes): a List<T>
+        // that grows copies them all, and while it copies, another worker's Add goes into the array being left behind.
+        // With string results that window was a few microseconds, and a busy 2-core machine let 5 runs of a shared
+        // List<T> lose nothing.
+        const int Count = 10_000, Runs = 5;
         var items = Enumerable.Range(1, Count).ToArray();
-        for (var run = 1; run <= 5; run++)
+        for (var run = 1; run <= Runs; run++)
         {
             var timesCalled = new int[Count];
-            string Quick(int item)
+            Bulky Quick(int item)
             {
                 Interlocked.Increment(ref timesCalled[item - 1]);
-                return Calls.Result(item);
+                return new Bulky(item);
             }
 
-            var call = $"Map over the items 1..{Count} with a function that returns at once, maxConcurrency {Limit} (run {run} of 5)";
-            IReadOnlyList<string>? results = null;
+            var call = $"Map over the items 1..{Count} with a function that returns at once, maxConcurrency {Limit} (run {run} of {Runs})";
+            IReadOnlyList<Bulky>? results = null;
             Exception? thrown = null;
             Bounded.Run(s_runLimit, "running " + call, () =>
             {
@@ -213,7 +243,26 @@ public sealed class PoolMapGrader
                 "shared at the same time: a List<T> (Add is not thread-safe: two Adds at once can lose an item, or break " +
                 "the list), or an index moved on in two steps. Give each item its own slot, `results[i] = " +
                 $"function(items[i])` in an array made before the workers start.\nRead next: {ReadNext}");
-            Calls.MustBeMappedOnceInOrder(items, timesCalled, results, call);
+            Calls.MustBeMappedOnceInOrder(items, timesCalled, results?.Select(result => result.Shown).ToList(), call);
+        }
+    }
+
+    /// <summary>A result of 256 bytes that says which item it came from (f(item)); a slot nobody wrote shows as null.</summary>
+    private readonly struct Bulky(int item)
+    {
+        // Never read: it only makes every result 256 bytes, so that a List<T> that grows copies for long.
+#pragma warning disable CS0414
+        private readonly Padding _padding = default;
+#pragma warning restore CS0414
+
+        public int Item { get; } = item;
+
+        public string? Shown => Item == 0 ? null : Calls.Result(Item);
+
+        [System.Runtime.CompilerServices.InlineArray(31)]
+        private struct Padding
+        {
+            private long _element;
         }
     }
 
@@ -223,9 +272,46 @@ public sealed class PoolMapGrader
         new ConcurrencyCheck
         {
             KataType = typeof(Pool),
-            Property = "when the function throws for an item, Map throws it to its caller",
-            Iteration = () => Failing(Scheduling.Systematic),
-            StressIteration = () => Failing(Scheduling.RealThreads),
+            Property = "when the function throws for an item, Map throws it to its caller, once no call is running",
+            // Item 2: the items after it may still be running when it fails, and Map must wait for them before it throws.
+            Iteration = () => Failing(Scheduling.Systematic, [2]),
+            StressIteration = () => Failing(Scheduling.RealThreads, [2]),
+            StressRuns = 50,
+            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ReadNext = ReadNext,
+            Settings = s_exploration,
+        }.Verify();
+    }
+
+    [Test]
+    public void Two_failures_at_once_both_reach_the_caller()
+    {
+        // Two items fail, and their calls wait for each other: both throw at the same moment. The two sit in different shares
+        // of every way of splitting the list among 2 or 3 workers up front (PLINQ's contiguous partitions, Parallel.For's
+        // ranges, every third item for one worker), so every pool has them inside together: items 2 and 3 of 4, 1 and 6 of 6.
+        new ConcurrencyCheck
+        {
+            KataType = typeof(Pool),
+            Property = "when the function throws for two items at once, Map throws both to its caller, once no call is running",
+            Iteration = () => Failing(Scheduling.Systematic, [2, 3], together: true),
+            StressIteration = () => Failing(Scheduling.RealThreads, [1, SlowItems], together: true),
+            StressRuns = 50,
+            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ReadNext = ReadNext,
+            Settings = s_exploration,
+        }.Verify();
+    }
+
+    [Test]
+    public void Two_Maps_at_once_keep_their_own_items()
+    {
+        // Two threads of one program, each mapping its own list through the same static Pool.Map.
+        new ConcurrencyCheck
+        {
+            KataType = typeof(Pool),
+            Property = "two Maps running at the same time each map their own items, with their own results",
+            Iteration = () => TwoMaps(Scheduling.Systematic, items: 2),
+            StressIteration = () => TwoMaps(Scheduling.RealThreads, items: SlowItems),
             StressRuns = 50,
             ExplainDeadlock = () => _last!.ExplainStuck(),
             ReadNext = ReadNext,
@@ -335,46 +421,80 @@ public sealed class PoolMapGrader
         calls.MustHaveMappedEachItemOnceInOrder(results);
     }
 
-    private Calls Crowd(Scheduling scheduling, int items) =>
-        _last = new Calls(items, Limit, scheduling) { CountsAgainstLimit = true, Pause = TimeSpan.FromMilliseconds(2) };
+    private Calls Crowd(Scheduling scheduling, int limit, int items) =>
+        _last = new Calls(items, limit, scheduling) { CountsAgainstLimit = true, Pause = TimeSpan.FromMilliseconds(2) };
 
     private Calls Company(Scheduling scheduling) =>
         _last = new Calls(ItemsFor(scheduling), Limit, scheduling) { WaitForCompany = true };
 
     private static int ItemsFor(Scheduling scheduling) => scheduling == Scheduling.Systematic ? SystematicItems : SlowItems;
 
-    private void Failing(Scheduling scheduling)
+    private void Failing(Scheduling scheduling, int[] failingItems, bool together = false)
     {
-        const int FailingItem = 4;
-        var calls = _last = new Calls(ItemsFor(scheduling), Limit, scheduling) { FailingItem = FailingItem };
+        var calls = _last = new Calls(ItemsFor(scheduling), Limit, scheduling) { FailingItems = failingItems, FailTogether = together };
         var call = $"Map({Calls.List(calls.Items)}, f, maxConcurrency: {Limit})";
-        IReadOnlyList<string>? results = null;
-        Exception? thrown = null;
-        try
-        {
-            results = Pool.Map(calls.Items, calls.Function, Limit);
-        }
-        catch (Exception e)
-        {
-            thrown = e;
-        }
+        var where = failingItems.Length == 1
+            ? $"where f throws InvalidOperationException(\"item {failingItems[0]} failed\") for item {failingItems[0]}"
+            : $"where f throws for items {failingItems[0]} and {failingItems[1]} at the same moment (InvalidOperationException(\"item " +
+              $"{failingItems[0]} failed\") and (\"item {failingItems[1]} failed\"))";
+        var results = calls.RunMap(out var thrown);
 
         calls.ThrowIfBroken();
-        var failure = calls.Failure;
-        Invariant.Holds(failure is not null,
-            $"{call}, where f throws for item {FailingItem}: f was never called with {FailingItem}, so it never threw. " +
-            "Every item must go to the function.");
+        var failures = calls.Failures;
+        var never = failingItems.Where(item => !failures.Any(f => f.Message == $"item {item} failed")).ToList();
+        Invariant.Holds(never.Count == 0,
+            $"{call}, {where}: f was never called with {string.Join(" and ", never)}, so it never threw. Every item must go to the " +
+            "function.");
         Invariant.Holds(thrown is not null,
-            $"{call}, where f throws InvalidOperationException(\"{failure!.Message}\") for item {FailingItem}: Map returned " +
-            $"{Calls.Shown(results ?? [])} normally, as if nothing had gone wrong. The caller must learn that an item " +
-            "failed (the lesson's pool.map raises the worker's exception again in the caller). Parallel.For does it for " +
-            "you: it throws an AggregateException holding the exception. With workers of your own, catch the exception in " +
-            "the worker, keep it, and throw it from Map once every worker is done.");
-        Invariant.Holds(Holds(thrown!, failure),
-            $"{call}, where f throws InvalidOperationException(\"{failure.Message}\") for item {FailingItem}: Map threw " +
-            $"{Describe(thrown)}, which is not that exception and does not hold it. Let the function's own exception " +
-            "through: directly, or inside an AggregateException (as Parallel.For and PLINQ do), so that the caller can " +
-            "see what failed.");
+            $"{call}, {where}: Map returned {Calls.Shown(results ?? [])} normally, as if nothing had gone wrong. The caller must " +
+            "learn that an item failed (the lesson's pool.map raises the worker's exception again in the caller). Parallel.For " +
+            "does it for you: it throws an AggregateException holding the exception. With workers of your own, catch the " +
+            "exception in the worker, keep it, and throw it from Map once every worker is done.");
+        Invariant.Holds(failures.Any(failure => Holds(thrown!, failure)),
+            $"{call}, {where}: Map threw {Describe(thrown)}, which is not the function's exception and does not hold it. Let the " +
+            "function's own exception through: directly, or inside an AggregateException (as Parallel.For and PLINQ do), so " +
+            "that the caller can see what failed.");
+
+        var stillInside = calls.InsideWhenMapEnded;
+        Invariant.Holds(stillInside.Count == 0,
+            $"{call}, {where}: Map threw {Describe(thrown)} while the {(stillInside.Count == 1 ? "call" : "calls")} for " +
+            $"{string.Join(" and ", stillInside)} {(stillInside.Count == 1 ? "was" : "were")} still running. Map throws only once " +
+            "every call it started has ended (Parallel.For waits for the iterations that are running, then throws): its caller " +
+            "must not get the exception while workers of yours still run the function for it. Reading the results task by task " +
+            "(.Result, .Wait()) throws at the first failed task and leaves the later ones running: wait for all of them " +
+            "(Task.WaitAll, Task.WhenAll) or Join every worker before you throw.");
+
+        if (failures.Count > 1 && thrown is AggregateException)
+        {
+            var missing = failures.Where(failure => !Holds(thrown, failure)).ToList();
+            Invariant.Holds(missing.Count == 0,
+                $"{call}, {where}: Map threw {Describe(thrown)}, which holds {Held(thrown, failures)} but not " +
+                $"{string.Join(" and ", missing.Select(m => $"\"{m.Message}\""))}. An AggregateException stands for every failure: " +
+                "the caller reads its InnerExceptions to learn which items failed, and must find all of them (Parallel.For keeps " +
+                "every exception its iterations threw). Two workers that fail at the same moment must not overwrite each " +
+                "other's exception: collect them all (a ConcurrentQueue, or a List under a lock) and throw " +
+                "new AggregateException(all of them). (Throwing one of them itself, as Python does, is accepted too.)");
+        }
+    }
+
+    private void TwoMaps(Scheduling scheduling, int items)
+    {
+        var first = new Calls(items, 2, scheduling);
+        var second = new Calls(items, 2, scheduling, first: 101);
+        _last = first;
+        var finished = GraderThreads.Run(s_runLimit,
+            () => first.MustHaveMappedEachItemOnceInOrder(first.Map(), "while another Map ran at the same time"),
+            () => second.MustHaveMappedEachItemOnceInOrder(second.Map(), "while another Map ran at the same time"));
+        Invariant.Holds(finished,
+            $"Two Maps at once (over {Calls.List(first.Items)} and {Calls.List(second.Items)}, maxConcurrency 2 each) did not " +
+            $"finish within {s_runLimit.TotalSeconds:0} s.");
+    }
+
+    /// <summary>Which of <paramref name="failures"/> <paramref name="thrown"/> holds, for a message.</summary>
+    private static string Held(Exception thrown, IReadOnlyList<Exception> failures)
+    {
+        var held = failures.Where(failure => Holds(thrown, failure)).Select(failure => $"\"{failure.Message}\"").ToList();
+        return held.Count == 0 ? "none of them" : string.Join(" and ", held);
     }
 
     /// <summary>Whether <paramref name="thrown"/> is <paramref name="failure"/>, or holds it as an inner exception.</summary>
