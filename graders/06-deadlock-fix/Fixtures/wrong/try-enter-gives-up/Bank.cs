@@ -2,7 +2,9 @@ namespace Katas.DeadlockFix;
 
 // Known wrong: the deadlock "fixed" with a timeout. The locks are still taken in the order (from, to);
 // when the second one is busy for a while, the transfer backs off and returns false. No thread hangs,
-// but a payment that had the money is silently refused, as if the account were empty.
+// but a payment that had the money is silently refused, as if the account were empty. Hard for the grader:
+// Coyote models TryEnter as a wait that never gives up (so it sees a deadlock where real threads give up), so
+// a deadlock Coyote reports in code that tries locks is no verdict; real threads must catch the refusal.
 public static class Bank
 {
     private static readonly TimeSpan s_patience = TimeSpan.FromMilliseconds(50);
