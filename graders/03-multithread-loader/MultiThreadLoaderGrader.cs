@@ -158,6 +158,63 @@ public sealed class MultiThreadLoaderGrader
 
     [Test]
     [Order(5)]
+    public void Each_download_runs_on_a_thread_of_its_own()
+    {
+        using var scene = new Scene();
+        var documents = scene.Server.AddDocuments(4, TimeSpan.FromMilliseconds(300), seed: 7);
+        foreach (var document in documents)
+        {
+            scene.Ask(document);
+        }
+
+        scene.RunDriver();
+        var sent = scene.Senders.Sent;
+        var caller = scene.DriverThreadId;
+        TestContext.Out.WriteLine($"DownloadAll was called on managed thread {caller}; the requests were sent by (thread id: path):\n" +
+            string.Join("\n", sent.Select(s => $"    {s.ThreadId}{(s.OnPoolThread ? " (pool)" : "")}: {s.Path}")));
+
+        var seen = new List<(string Name, SentRequest Request)>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var request = sent.FirstOrDefault(s => s.Path == documents[i].Url.AbsolutePath);
+            if (request is not null)
+            {
+                seen.Add(($"Thread {i + 1}", request));
+            }
+        }
+
+        if (seen.Count == 0)
+        {
+            TestContext.Out.WriteLine("Note: the loaders sent no request through the HttpClient they were given (an HttpClient of " +
+                "their own?), so the grader could not see which thread downloaded: not checked.");
+            return;
+        }
+
+        var listing = string.Join("\n", seen.Select(s => $"    {s.Name}: managed thread {s.Request.ThreadId}{(s.Request.OnPoolThread ? " (a thread-pool thread)" : "")}"));
+        foreach (var (name, request) in seen)
+        {
+            Invariant.Holds(request.ThreadId != caller,
+                $"{name} downloaded on the thread that called DownloadAll (managed thread {caller}): Start() ran the download " +
+                "itself instead of starting the loader's own thread, so the downloads ran one after another. The threads that " +
+                $"sent the requests:\n{listing}\nStart() only starts the thread (thread.Start()); the download runs on it.\n" +
+                $"Read next: {ReadNext}");
+            Invariant.Holds(!request.OnPoolThread,
+                $"{name} downloaded on a thread-pool thread (managed thread {request.ThreadId}), not on a thread of its own:\n" +
+                $"{listing}\nTask.Run, Parallel.ForEach and ThreadPool.QueueUserWorkItem lend threads of the pool, which starts " +
+                "with about one thread per core and adds more slowly: downloads queued on it wait for each other. The lesson's " +
+                "loader is a thread: create it in the constructor, new Thread(Run), Start() starts it and Join() joins it.\n" +
+                $"Read next: {ReadNext}");
+        }
+
+        var shared = seen.GroupBy(s => s.Request.Thread).FirstOrDefault(group => group.Count() > 1);
+        Invariant.Holds(shared is null,
+            $"{string.Join(" and ", shared?.Select(s => s.Name) ?? Enumerable.Empty<string>())} downloaded on one and the same " +
+            $"thread (managed thread {shared?.First().Request.ThreadId}):\n{listing}\nEach loader owns a thread of its own " +
+            $"and downloads on it.\nRead next: {ReadNext}");
+    }
+
+    [Test]
+    [Order(6)]
     public void A_failed_download_gets_an_error_and_leaves_no_file()
     {
         using var scene = new Scene();

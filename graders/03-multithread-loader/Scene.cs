@@ -17,17 +17,25 @@ internal sealed class Scene : IDisposable
     /// <summary>Longest a driver run may take; a correct one takes about one server delay, one after another about 20 s.</summary>
     public static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
 
-    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false });
+    private readonly HttpClient _client;
 
     /// <param name="gatherInFlight">Hold every request until this many are in flight (see DocumentServer.GatherInFlight).</param>
     public Scene(int gatherInFlight = 0)
     {
+        Senders = new SenderWitness(new SocketsHttpHandler { UseProxy = false });
+        _client = new HttpClient(Senders);
         Server = new DocumentServer { GatherInFlight = gatherInFlight };
         Folder = Directory.CreateTempSubdirectory("katas-03-").FullName;
         Output = new AnnouncementWriter(Folder);
     }
 
     public DocumentServer Server { get; }
+
+    /// <summary>Which thread sent each request through the HttpClient the loaders are given.</summary>
+    public SenderWitness Senders { get; }
+
+    /// <summary>The managed id of the thread that called DownloadAll in the last <see cref="RunDriver"/>.</summary>
+    public int DriverThreadId { get; private set; }
 
     /// <summary>When the last <see cref="RunDriver"/> returned, on the server's clock.</summary>
     public TimeSpan DriverReturnedAt { get; private set; }
@@ -68,8 +76,11 @@ internal sealed class Scene : IDisposable
         IReadOnlyList<Loader>? loaders = null;
         try
         {
-            loaders = Bounded.Run(RunLimit, $"running MultiThreadLoaderProgram.DownloadAll on {Asked.Count} URLs",
-                () => MultiThreadLoaderProgram.DownloadAll(Urls, Folder, _client, Output));
+            loaders = Bounded.Run(RunLimit, $"running MultiThreadLoaderProgram.DownloadAll on {Asked.Count} URLs", () =>
+            {
+                DriverThreadId = Environment.CurrentManagedThreadId;
+                return MultiThreadLoaderProgram.DownloadAll(Urls, Folder, _client, Output);
+            });
         }
         catch (Exception e) when (e is not GradingTimeoutException)
         {
