@@ -10,13 +10,13 @@ public sealed class BadInputGrader
 {
     public static IEnumerable<TestCaseData> BadFiles()
     {
-        yield return new TestCaseData("a missing file", null, "does not exist").SetArgDisplayNames("missing-file");
-        yield return new TestCaseData("an empty file", "", "is empty").SetArgDisplayNames("empty-file");
+        yield return new TestCaseData("a missing file", null, "does not exist").SetName("A_missing_file_stops_CalculateQuality_with_a_clear_error");
+        yield return new TestCaseData("an empty file", "", "is empty").SetName("An_empty_file_stops_CalculateQuality_with_a_clear_error");
         yield return new TestCaseData("a file without a target column", "ID,48df886f9,0deb4b6a8\nab12cd34e,0,1.5\nbc23de45f,2,0\n",
-            "no 'target' column").SetArgDisplayNames("no-target-column");
+            "no 'target' column").SetName("A_file_without_a_target_column_stops_CalculateQuality_with_a_clear_error");
         yield return new TestCaseData("a file with a word where a number belongs",
             "ID,target,48df886f9\nab12cd34e,38000000.0,0\nbc23de45f,600000.0,n/a\ncd34ef56a,1000000.0,2000\n",
-            "is not a number").SetArgDisplayNames("non-numeric-cell");
+            "is not a number").SetName("A_word_in_a_number_column_stops_CalculateQuality_with_a_clear_error");
     }
 
     [TestCaseSource(nameof(BadFiles))]

@@ -13,6 +13,7 @@ public sealed class GradedRegressor
 {
     private const int Trees = 100;
     private readonly List<RecordingTrainer> _trainers = [];
+    private readonly List<MLContext> _contexts = [];
 
     private GradedRegressor(string name, Func<MLContext, IEstimator<ITransformer>> create, Action? beforeTraining, Action? afterTraining)
     {
@@ -23,6 +24,7 @@ public sealed class GradedRegressor
             lock (_trainers)
             {
                 _trainers.Add(trainer);
+                _contexts.Add(ml);
             }
 
             return trainer;
@@ -45,6 +47,18 @@ public sealed class GradedRegressor
         }
     }
 
+    /// <summary>The MLContext the student's code passed to CreateTrainer, once per trainer, in order.</summary>
+    public IReadOnlyList<MLContext> Contexts
+    {
+        get
+        {
+            lock (_trainers)
+            {
+                return [.. _contexts];
+            }
+        }
+    }
+
     public IReadOnlyList<Training> Trainings => [.. Trainers.SelectMany(trainer => trainer.Trainings)];
 
     /// <param name="beforeTraining">Runs in Fit before training starts: lets a check hold one model back.</param>
@@ -54,7 +68,11 @@ public sealed class GradedRegressor
         beforeTraining, afterTraining);
 
     /// <inheritdoc cref="FastForest"/>
-    public static GradedRegressor FastTree(Action? beforeTraining = null, Action? afterTraining = null) => new("FastTree",
-        ml => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options { NumberOfThreads = 1, NumberOfTrees = Trees }),
+    public static GradedRegressor FastTree(Action? beforeTraining = null, Action? afterTraining = null) =>
+        FastTree(Trees, beforeTraining, afterTraining);
+
+    /// <summary>A FastTree of <paramref name="trees"/> trees, named "FastTree" like the others: names may repeat.</summary>
+    public static GradedRegressor FastTree(int trees, Action? beforeTraining = null, Action? afterTraining = null) => new("FastTree",
+        ml => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options { NumberOfThreads = 1, NumberOfTrees = trees }),
         beforeTraining, afterTraining);
 }

@@ -13,6 +13,7 @@ public sealed partial class QualityGrader
 {
     public const string ReadNext = "exercises/13-model-quality/README.md";
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan s_holdLimit = TimeSpan.FromSeconds(20);
 
     [Test]
     public void R2_is_measured_on_the_test_part_with_the_trainer_given()
@@ -67,10 +68,13 @@ public sealed partial class QualityGrader
     [Test]
     public void The_split_and_the_result_are_the_same_every_time()
     {
+        // Two calls one after the other on one thread: a context kept in a static field or per thread is the same object
+        // in both, and a context without a seed gives the second call other random numbers.
         var first = GradedRegressor.FastForest();
         var second = GradedRegressor.FastForest();
-        var once = Evaluate(first, out _);
-        var again = Evaluate(second, out _);
+        var (once, again) = PoolCall.Run("running CalculateQuality(train-small.csv, FastForest) twice, one call after the other", () =>
+            (Models.CalculateQuality(GradingData.SmallCsv, first.Regressor, new CappedWriter()),
+             Models.CalculateQuality(GradingData.SmallCsv, second.Regressor, new CappedWriter())));
 
         var all = GradingData.AllLabels;
         Invariant.Holds(first.Trainings.Count == 1 && second.Trainings.Count == 1,
@@ -83,10 +87,99 @@ public sealed partial class QualityGrader
             "random_state=42: give TrainTestSplit `seed: 42`, and make a new `MLContext(seed: 42)` in every call. A context " +
             "shared by several calls (a static field) hands each call a different part of its random stream, and it is not " +
             $"thread-safe either.\nRead next: {ReadNext}");
+        Invariant.Holds(!ReferenceEquals(first.Contexts[0], second.Contexts[0]),
+            "Two calls of CalculateQuality, one after the other on one thread, made their trainers with the same MLContext " +
+            "object. Every call makes a new `MLContext(seed: 42)` of its own: a context kept for later calls (a static " +
+            "field, a [ThreadStatic] field, a cache) hands each call the next part of its random stream, so a trainer " +
+            "without a seed of its own trains differently in every call, and the result depends on what ran before." +
+            $"\nRead next: {ReadNext}");
         Invariant.Holds(once.Equals(again),
             $"Two calls of CalculateQuality with the same trainer on the same rows returned different R²: {once:R} and {again:R}. " +
-            "Make a new `MLContext(seed: 42)` in every call, so that nothing random depends on what ran before.\n" +
-            $"Read next: {ReadNext}");
+            "Make a new `MLContext(seed: 42)` in every call, so that nothing random depends on what ran before (a context " +
+            $"without a seed takes a new random seed every time).\nRead next: {ReadNext}");
+    }
+
+    [Test]
+    public void Two_calls_at_once_keep_their_own_context_and_output()
+    {
+        // Two calls at the same time, each with its own writer, both held in training until both are there: everything
+        // a call keeps outside its own locals (a context, a writer) is then shared while both are inside.
+        var alone = (Forest: AloneResults.Forest, Tree: AloneResults.Tree);
+        using var bothTraining = new CountdownEvent(2);
+        var met = true;
+        Action meet = () =>
+        {
+            bothTraining.Signal();
+            if (!bothTraining.Wait(s_holdLimit))
+            {
+                met = false;
+            }
+        };
+        var forest = GradedRegressor.FastForest(beforeTraining: meet);
+        var tree = GradedRegressor.FastTree(beforeTraining: meet);
+        var forestOutput = new CappedWriter();
+        var treeOutput = new CappedWriter();
+        double forestResult = double.NaN, treeResult = double.NaN;
+        Exception? forestError = null, treeError = null;
+        PoolCall.Run("running CalculateQuality(train-small.csv, FastForest) and CalculateQuality(train-small.csv, FastTree) at once", () =>
+        {
+            var calls = new[]
+            {
+                Task.Run(() => forestResult = Models.CalculateQuality(GradingData.SmallCsv, forest.Regressor, forestOutput)),
+                Task.Run(() => treeResult = Models.CalculateQuality(GradingData.SmallCsv, tree.Regressor, treeOutput)),
+            };
+            forestError = Errors(calls[0]);
+            treeError = Errors(calls[1]);
+            return 0;
+        });
+
+        var thrown = forestError ?? treeError;
+        Invariant.Holds(forest.Contexts.Count == 1 && tree.Contexts.Count == 1,
+            $"Two calls of CalculateQuality at once asked FastForest for {forest.Contexts.Count} and FastTree for " +
+            $"{tree.Contexts.Count} trainers; each call asks its regressor once: regressor.CreateTrainer(ml)." +
+            (thrown is null ? "" : $" One call threw {thrown.GetType().Name}: {thrown.Message}"));
+        Invariant.Holds(!ReferenceEquals(forest.Contexts[0], tree.Contexts[0]),
+            "Two calls of CalculateQuality at the same time made their trainers with the same MLContext object. MLContext " +
+            "is not thread-safe, and one shared by calls at once hands out its random numbers in whatever order the threads " +
+            "ask: every call makes a new `MLContext(seed: 42)` of its own, in a local variable." +
+            $"\nRead next: {ReadNext}");
+        Invariant.Holds(met,
+            $"Two calls of CalculateQuality did not train at the same time: one began training and waited {s_holdLimit.TotalSeconds:0} s " +
+            "for the other to begin too, in vain. Calls at once share nothing, so nothing needs to keep them apart: no lock " +
+            $"around the whole call.\nRead next: {ReadNext}");
+        Invariant.Holds(forestError is null && treeError is null,
+            $"Of two calls of CalculateQuality at the same time, {(forestError is not null ? "FastForest's" : "FastTree's")} threw " +
+            $"{thrown?.GetType().Name}: {thrown?.Message}. Each call alone returns; at once " +
+            $"they must too: they share nothing.\nRead next: {ReadNext}");
+
+        var forestLines = forestOutput.Lines();
+        var treeLines = treeOutput.Lines();
+        Invariant.Holds(!Printed(treeLines, forest.Name, forestResult) && !Printed(forestLines, tree.Name, treeResult),
+            $"Two calls of CalculateQuality at the same time, each with its own writer: a model's line went to the other call's " +
+            $"writer. FastForest's writer got:\n{Shown(forestOutput)}\nFastTree's writer got:\n{Shown(treeOutput)}\nEach call " +
+            "prints to its own `output` parameter; a writer kept in a static field for later is the last caller's writer." +
+            $"\nRead next: {ReadNext}");
+        Invariant.Holds(Printed(forestLines, forest.Name, forestResult) && Printed(treeLines, tree.Name, treeResult),
+            $"Two calls of CalculateQuality at the same time returned {forestResult:F4} (FastForest) and {treeResult:F4} (FastTree), " +
+            $"but did not each print its R² with its model's name to its own writer. FastForest's writer got:\n{Shown(forestOutput)}\n" +
+            $"FastTree's writer got:\n{Shown(treeOutput)}\nRead next: {ReadNext}");
+        Invariant.Holds(forestResult.Equals(alone.Forest) && treeResult.Equals(alone.Tree),
+            $"Two calls of CalculateQuality at the same time returned {forestResult:F6} (FastForest) and {treeResult:F6} (FastTree), " +
+            $"but each alone returns {alone.Forest:F6} and {alone.Tree:F6}. Calls at once share nothing: a new MLContext(seed: 42) " +
+            $"and everything else in locals of the call.\nRead next: {ReadNext}");
+    }
+
+    private static Exception? Errors(Task call)
+    {
+        try
+        {
+            call.GetAwaiter().GetResult();
+            return null;
+        }
+        catch (Exception error)
+        {
+            return error;
+        }
     }
 
     [Test]
