@@ -6,29 +6,43 @@ namespace Katas.Graders.ProcessLock;
 /// </summary>
 internal sealed class LockHolder : IDisposable
 {
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
+
     private readonly ManualResetEventSlim _taken = new();
     private readonly ManualResetEventSlim _release = new();
-    private readonly Thread _thread;
+    private readonly GraderThreads _thread = new();
+    private bool _released;
 
     public LockHolder(string name)
     {
-        _thread = new Thread(() =>
+        _thread.Add(() =>
         {
             using var mutex = new Mutex(initiallyOwned: false, name);
             mutex.WaitOne();
             _taken.Set();
             _release.Wait();
             mutex.ReleaseMutex();
-        })
-        { IsBackground = true };
-        _thread.Start();
-        _taken.Wait(TimeSpan.FromSeconds(10));
+        }).Start();
+        Invariant.Holds(_taken.Wait(s_limit), $"Grader problem: the grader could not take the named Mutex \"{name}\" within {s_limit.TotalSeconds:0} s.");
     }
+
+    /// <summary>Takes the named mutex on a thread of the grader's and ends that thread without releasing it.</summary>
+    public static void Abandon(string name) => GraderThreads.Run(s_limit, () =>
+    {
+        using var mutex = new Mutex(initiallyOwned: false, name);
+        mutex.WaitOne();
+    });
 
     public void Release()
     {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
         _release.Set();
-        _thread.Join(TimeSpan.FromSeconds(10));
+        _thread.Join(s_limit);
     }
 
     public void Dispose()

@@ -35,6 +35,15 @@ internal sealed class PrintLog
 
     public bool Began(string item) => _lines.Any(line => line.Kind == "begin" && line.Item == item);
 
+    /// <summary>The items whose child wrote its "started" line.</summary>
+    public IReadOnlyList<string> StartedItems() => _lines.Where(line => line.Kind == "started").Select(line => line.Item).Distinct().ToList();
+
+    /// <summary>The items that began printing.</summary>
+    public IReadOnlyList<string> BeganItems() => _lines.Where(line => line.Kind == "begin").Select(line => line.Item).Distinct().ToList();
+
+    /// <summary>The process that started for <paramref name="item"/> (its "started" line), or null.</summary>
+    public int? ProcessOf(string item) => _lines.FirstOrDefault(line => line.Kind == "started" && line.Item == item)?.ProcessId;
+
     /// <summary>The item was printed whole: begin, five pieces, end.</summary>
     public bool PrintedWhole(string item) =>
         _lines.Count(line => line.Item == item && line.Kind is "begin" or "piece" or "end") == 7 &&
