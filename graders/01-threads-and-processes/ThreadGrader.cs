@@ -82,12 +82,74 @@ public sealed class ThreadGrader
             $"{(run.AllLines[^1].At - run.ReturnedAt).TotalMilliseconds:0} ms later. Start() only starts a thread; " +
             "Join() waits until it has finished. Call thread.Join() before you return, as the lesson's t.join().\n" +
             "Read next: " + ReadNext);
+        const string Prefix = "hellos said in this process: ";
+        var counted = run.AllLines.Count == 3 ? run.AllLines[2].Text : "";
+        Invariant.Holds(counted == $"{Prefix}{run.HellosBefore + 1}",
+            $"Greeter.HellosSaid of this process was {run.HellosBefore} before the call, so the thread's hello is hello number " +
+            $"{run.HellosBefore + 1} of the process, and its third line must be \"{Prefix}{run.HellosBefore + 1}\". It printed:\n" +
+            $"{WitnessWriter.Show(run.AllLines)}\nA thread shares the memory of its process: it sees and changes the very " +
+            "HellosSaid the caller sees. Leave HellosSaid and SayHello as they are (one static property for the whole process), " +
+            "and let the new thread call SayHello once.\nRead next: " + ReadNext);
         Invariant.Holds(run.HellosAtReturn == run.HellosBefore + 1,
             $"Greeter.HellosSaid was {run.HellosBefore} before the call; the thread said one hello, which counts it up " +
             $"(SayHello does HellosSaid++), yet right after SayHelloFromThread returned it was {run.HellosAtReturn} " +
             $"(and {run.HellosAfterAll} once the thread was done). A thread shares the memory of its process, so after " +
             "Join() the caller sees every change the thread made. Read what the thread changed only after Join().\n" +
             "Read next: " + ReadNext);
+    }
+
+    [Test]
+    public void Calls_at_the_same_time_each_get_a_thread_and_a_result_of_their_own()
+    {
+        // Each call's output holds its thread at the first line until the other call's thread has printed its first line
+        // too: both threads are inside SayHello at once, whatever the machine's timing (at most 5 s).
+        using var bothPrinting = new CountdownEvent(2);
+        void Meet()
+        {
+            bothPrinting.Signal();
+            bothPrinting.Wait(TimeSpan.FromSeconds(5));
+        }
+
+        string[] names = ["Vladimir", "Nadezhda"];
+        WitnessWriter[] outputs = [new(TimeSpan.Zero, Meet), new(TimeSpan.Zero, Meet)];
+        var returned = new ThreadHello?[2];
+        var callers = new int[2];
+        void Call(int i) => TimeLimits.Run(ThreadRun.Limit, $"calling Greeter.SayHelloFromThread(\"{names[i]}\", output) twice at the same time", () =>
+        {
+            callers[i] = Environment.CurrentManagedThreadId;
+            returned[i] = Greeter.SayHelloFromThread(names[i], outputs[i]);
+        });
+        GraderThreads.Run(ThreadRun.Limit, () => Call(0), () => Call(1));
+
+        var lines = outputs.Select(output => output.Lines).ToArray();
+        TestContext.Out.WriteLine(string.Join("\n", Enumerable.Range(0, 2).Select(i =>
+            $"call {i + 1} (\"{names[i]}\", on managed thread {callers[i]}) returned {returned[i]}; its output (thread id: line):\n" +
+            string.Join("\n", lines[i].Select(line => $"    {line.ThreadId}: {line.Text}")))));
+        for (var i = 0; i < 2; i++)
+        {
+            Invariant.Holds(lines[i].Count == 3 && lines[i][1].Text == $"hello {names[i]}",
+                $"Two calls of SayHelloFromThread ran at the same time, SayHelloFromThread(\"{names[i]}\", output{i + 1}) among " +
+                $"them, and output{i + 1} received:\n{WitnessWriter.Show(lines[i])}\nEach call says its own hello, with its own " +
+                "name, to its own output: keep what a call was given in that call (the lambda's captured parameters), not in " +
+                "static fields that every call shares.\nRead next: " + ReadNext);
+            var printer = lines[i][0];
+            Invariant.Holds(printer.ThreadId != callers[i] && !printer.OnPoolThread,
+                $"Called twice at the same time, SayHelloFromThread(\"{names[i]}\", ...) printed its hello on " +
+                (printer.OnPoolThread ? $"a thread-pool thread ({printer.ThreadId})" : $"the calling thread ({printer.ThreadId})") +
+                ": every call starts a new thread of its own (see The_hello_comes_from_a_new_thread).\nRead next: " + ReadNext);
+            Invariant.Holds(returned[i] is { } hello && hello.ThreadId == printer.ThreadId && hello.ProcessId == Environment.ProcessId,
+                $"Two calls of SayHelloFromThread ran at the same time. Call {i + 1} (\"{names[i]}\") had its hello printed by managed " +
+                $"thread {printer.ThreadId}, but it returned {returned[i]}" +
+                (returned[i]?.ThreadId == lines[1 - i].FirstOrDefault()?.ThreadId ? $": the thread id of the other call's thread" : "") +
+                $". Each call must return what its own thread saw (the other call's thread was {lines[1 - i].FirstOrDefault()?.ThreadId}): " +
+                "keep it in a variable of that call (a local variable the lambda captures, or a field of an object made for " +
+                "that call), not in a static field, which every call shares and the last thread to write it wins.\n" +
+                "Read next: " + ReadNext);
+        }
+
+        Invariant.Holds(lines[0][0].Writer != lines[1][0].Writer,
+            $"Two calls of SayHelloFromThread at the same time both had their hello printed by one thread (managed thread " +
+            $"{lines[0][0].ThreadId}): each call must start a new thread of its own, not share one.\nRead next: " + ReadNext);
     }
 
     /// <summary>One call of SayHelloFromThread, with what the grader saw at its return and once the thread was done.</summary>
@@ -104,7 +166,7 @@ public sealed class ThreadGrader
         /// <summary>Holds each printed line this long: a thread nobody waits for is still printing when the call returns.</summary>
         private static readonly TimeSpan s_hold = TimeSpan.FromMilliseconds(100);
 
-        private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(20);
+        public static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 
         public static ThreadRun Once()
         {
@@ -112,7 +174,7 @@ public sealed class ThreadGrader
             var clock = System.Diagnostics.Stopwatch.StartNew();
             // A count no fresh process has: the thread's hello must continue it.
             const int Before = 41;
-            var (returned, caller, atReturn, linesAtReturn, returnedAt) = Bounded.Run(s_limit,
+            var (returned, caller, atReturn, linesAtReturn, returnedAt) = TimeLimits.Run(Limit,
                 "calling Greeter.SayHelloFromThread(\"Vladimir\", output)", () =>
                 {
                     Greeter.HellosSaid = Before;
@@ -124,7 +186,7 @@ public sealed class ThreadGrader
 
             // A thread nobody joined goes on printing after the call: wait for it, for better messages.
             var all = output.WaitForLines(3, quiet: s_hold * 5, atMost: TimeSpan.FromSeconds(5));
-            var afterAll = Bounded.Run(s_limit, "reading Greeter.HellosSaid", () => Greeter.HellosSaid);
+            var afterAll = TimeLimits.Run(Limit, "reading Greeter.HellosSaid", () => Greeter.HellosSaid);
             TestContext.Out.WriteLine($"SayHelloFromThread returned {returned} after {returnedAt.TotalMilliseconds:0} ms, " +
                 $"called on managed thread {caller}; output (thread id: line):\n" +
                 string.Join("\n", all.Select(line => $"    {line.ThreadId}: {line.Text}")));

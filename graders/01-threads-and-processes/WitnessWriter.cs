@@ -7,14 +7,16 @@ namespace Katas.Graders.ThreadsAndProcesses;
 /// <param name="ThreadId">The managed id of the thread that finished the line.</param>
 /// <param name="OnPoolThread">Whether that thread was a thread-pool thread (Task.Run) rather than a thread of its own.</param>
 /// <param name="At">When the line was finished, from the writer's creation.</param>
-internal sealed record WrittenLine(string Text, int ThreadId, bool OnPoolThread, TimeSpan At);
+/// <param name="Writer">The thread itself: two threads never share it, even when a new thread reuses a finished one's id.</param>
+internal sealed record WrittenLine(string Text, int ThreadId, bool OnPoolThread, TimeSpan At, Thread Writer);
 
 /// <summary>
 /// The writer the grader hands to the student's code. It notes which thread wrote each line, so the grader sees
 /// for itself whether a new thread said hello. After each line it holds the writing thread for <paramref name="hold"/>:
 /// code that does not wait for its thread returns while the thread is still printing, every time, not by luck.
 /// </summary>
-internal sealed class WitnessWriter(TimeSpan hold) : TextWriter
+/// <param name="afterFirstLine">Called on the writing thread once the first line is in (outside the writer's lock).</param>
+internal sealed class WitnessWriter(TimeSpan hold, Action? afterFirstLine = null) : TextWriter
 {
     private const int MaxLines = 1000;
     private readonly object _gate = new();
@@ -50,6 +52,7 @@ internal sealed class WitnessWriter(TimeSpan hold) : TextWriter
         }
 
         var finished = 0;
+        var first = false;
         lock (_gate)
         {
             foreach (var c in value)
@@ -63,12 +66,18 @@ internal sealed class WitnessWriter(TimeSpan hold) : TextWriter
                 if (_lines.Count < MaxLines)
                 {
                     _lines.Add(new WrittenLine(_pending.ToString().TrimEnd('\r'), Environment.CurrentManagedThreadId,
-                        Thread.CurrentThread.IsThreadPoolThread, _clock.Elapsed));
+                        Thread.CurrentThread.IsThreadPoolThread, _clock.Elapsed, Thread.CurrentThread));
+                    first |= _lines.Count == 1;
                 }
 
                 _pending.Clear();
                 finished++;
             }
+        }
+
+        if (first)
+        {
+            afterFirstLine?.Invoke();
         }
 
         if (finished > 0)
