@@ -6,7 +6,10 @@ namespace Katas.Graders.ConcurrentSleepers;
 
 /// <summary>A line SlowPrint printed, read back: "Вызов 3 в 2018-11-13 11:20:49.195674" or "Конец 3 в ...".</summary>
 /// <param name="Arrived">When the grader's writer received it, on the grader's own clock.</param>
-internal sealed record PrintedLine(string Text, TimeSpan Arrived)
+/// <param name="ThreadId">The managed id of the thread that wrote the line.</param>
+/// <param name="OnPoolThread">Whether that thread was a thread-pool thread (Task.Run, Parallel.For) rather than a thread of its own.</param>
+/// <param name="Writer">The thread itself: two threads never share it, even when a new thread reuses a finished one's id.</param>
+internal sealed record PrintedLine(string Text, TimeSpan Arrived, int ThreadId = 0, bool OnPoolThread = false, Thread? Writer = null)
 {
     public const string StartWord = "Вызов";
     public const string EndWord = "Конец";
@@ -100,7 +103,8 @@ internal sealed class TimedWriter : TextWriter
                 var line = _pending.Append(value, from, newline - from).ToString().TrimEnd('\r');
                 if (_lines.Count < MaxLines)
                 {
-                    _lines.Add(new PrintedLine(line, _clock.Elapsed));
+                    var writer = Thread.CurrentThread;
+                    _lines.Add(new PrintedLine(line, _clock.Elapsed, Environment.CurrentManagedThreadId, writer.IsThreadPoolThread, writer));
                 }
 
                 _pending.Clear();

@@ -31,6 +31,9 @@ public sealed class SleepersGrader
 
     private const int Calls = 5;
 
+    /// <summary>The unit of Each_call_runs_on_a_new_thread_of_its_own: longer than a time limit a Join might be given.</summary>
+    private static readonly TimeSpan s_longUnit = TimeSpan.FromMilliseconds(1500);
+
     private static string Example(int call) =>
         $"    {PrintedLine.StartWord} {call} в 2018-11-13 11:20:49.195674\n    {PrintedLine.EndWord} {call} в 2018-11-13 11:20:50.196017";
 
@@ -131,6 +134,82 @@ public sealed class SleepersGrader
             "another, in disguise. Start all the threads in one loop, then Join them all in a second loop.\n" +
             $"Read next: {ReadNext}");
     }
+
+    [Test, OnRealThreads]
+    public void Each_call_runs_on_a_new_thread_of_its_own()
+    {
+        // One call with a unit longer than any time limit a Join might be given "so that it cannot hang" (1 s): RunOnThreads
+        // must wait for it however long it takes. (With more calls, Joins with a limit add up: four of 1 s each outlast a
+        // unit of 1.5 s.)
+        var (one, _) = RunOnThreadsWatched(1, s_longUnit);
+        var start = one.FirstOrDefault(line => line.IsStart && line.Call == 0);
+        var end = one.FirstOrDefault(line => line.IsEnd && line.Call == 0);
+        Invariant.Holds(one.All(line => line.IsWellFormed) && one.Count == 2 && start is not null && end is not null,
+            $"RunOnThreads(1), with a unit of {s_longUnit.TotalSeconds:0.0} s, must return only when SlowPrint(0) has printed its " +
+            $"start and its end, but when it returned output was:\n{PrintedLine.Show(one)}\nWait for each thread however long " +
+            "its call takes: thread.Join() without a time limit. A Join(timeout) that gives up after a second returns while " +
+            $"the call is still sleeping.\nRead next: {ReadNext}");
+        // A unit over a second: a sleep of the lesson's second (Thread.Sleep(1000)) or of Unit.Milliseconds (the
+        // milliseconds part, 500 here) falls short of it, where the 200 ms unit of the SlowPrint check does not.
+        var slept = end!.Arrived - start!.Arrived;
+        Invariant.Holds(slept >= s_longUnit * 0.75,
+            $"With a unit of {s_longUnit.TotalMilliseconds:N0} ms, SlowPrint(0) printed \"{PrintedLine.EndWord} 0\" only " +
+            $"{slept.TotalMilliseconds:N0} ms after \"{PrintedLine.StartWord} 0\": it must sleep its whole unit, " +
+            "Thread.Sleep(Unit), whatever length the unit has (not the lesson's one second, and not Unit.Milliseconds, " +
+            $"which is only the milliseconds part of the TimeSpan).\nRead next: {ReadNext}");
+
+        // Four calls: a pool of three threads sharing them puts two on one thread.
+        const int FourCalls = 4;
+        var (atReturn, caller) = RunOnThreadsWatched(FourCalls, s_unit);
+        var wanted = Enumerable.Range(0, FourCalls).ToList();
+        var starts = atReturn.Where(line => line.IsStart).Select(line => line.Call).Order().ToList();
+        var ends = atReturn.Where(line => line.IsEnd).Select(line => line.Call).Order().ToList();
+        Invariant.Holds(atReturn.All(line => line.IsWellFormed) && starts.SequenceEqual(wanted) && ends.SequenceEqual(wanted),
+            $"RunOnThreads({FourCalls}) must return only when SlowPrint(0) ... SlowPrint({FourCalls - 1}) have each printed their start " +
+            $"and their end, but when it returned output was:\n{PrintedLine.Show(atReturn)}\nStart a thread per call, then " +
+            "Join each of them. (If numbers repeat or one is missing, see Each_thread_prints_its_own_number.)\n" +
+            $"Read next: {ReadNext}");
+
+        var firstLines = wanted.Select(call => atReturn.First(line => line.IsStart && line.Call == call)).ToList();
+        foreach (var line in firstLines)
+        {
+            Invariant.Holds(line.ThreadId != caller,
+                $"SlowPrint({line.Call}) ran on the thread that called RunOnThreads (managed thread {caller}): every call runs on " +
+                $"a new thread of its own, even while the caller has nothing else to do. Output (thread id: line):\n{WithThreads(atReturn)}\n" +
+                $"Start a new Thread for each call, then Join them all.\nRead next: {ReadNext}");
+            Invariant.Holds(!line.OnPoolThread,
+                $"SlowPrint({line.Call}) ran on a thread-pool thread (managed thread {line.ThreadId}), not on a new thread. " +
+                "Task.Run, Parallel.For and ThreadPool.QueueUserWorkItem lend threads of the pool, which starts with about one " +
+                "thread per core and adds more slowly: sleepers on it wait for each other in turns. The lesson starts a " +
+                $"Thread per call: new Thread(() => SlowPrint(s)).\nOutput (thread id: line):\n{WithThreads(atReturn)}\nRead next: {ReadNext}");
+        }
+
+        var shared = firstLines.GroupBy(line => line.Writer).FirstOrDefault(group => group.Count() > 1);
+        Invariant.Holds(shared is null,
+            $"SlowPrint({string.Join("), SlowPrint(", shared?.Select(line => line.Call) ?? Enumerable.Empty<int>())}) all ran on one thread (managed " +
+            $"thread {shared?.First().ThreadId}), one after another: each call gets a new thread of its own, {FourCalls} calls, " +
+            $"{FourCalls} threads.\nOutput (thread id: line):\n{WithThreads(atReturn)}\nRead next: {ReadNext}");
+    }
+
+    /// <summary>RunOnThreads(calls), with what was printed when it returned and the managed id of the thread that called it.</summary>
+    private static (IReadOnlyList<PrintedLine> AtReturn, int Caller) RunOnThreadsWatched(int calls, TimeSpan unit)
+    {
+        var output = new TimedWriter();
+        var printer = Create(output, unit);
+        var caller = 0;
+        Bounded.Run(s_limit, $"calling RunOnThreads({calls}) with a unit of {unit.TotalMilliseconds:N0} ms", () =>
+        {
+            caller = Environment.CurrentManagedThreadId;
+            printer.RunOnThreads(calls);
+        });
+        var atReturn = output.Lines;
+        TestContext.Out.WriteLine($"RunOnThreads({calls}), unit {unit.TotalMilliseconds:N0} ms, called on managed thread {caller}, " +
+            $"printed when it returned (thread id: line):\n{WithThreads(atReturn)}");
+        return (atReturn, caller);
+    }
+
+    private static string WithThreads(IEnumerable<PrintedLine> lines) =>
+        string.Join("\n", lines.Select(line => $"    {line.ThreadId}{(line.OnPoolThread ? " (pool)" : "")}: {line.Text}"));
 
     [Test, OnRealThreads]
     public void Five_calls_on_threads_take_about_one_unit()
