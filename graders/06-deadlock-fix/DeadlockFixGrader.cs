@@ -234,7 +234,7 @@ public sealed class DeadlockFixGrader
         try
         {
             Bounded.Run(s_realThreadsLimit + TimeSpan.FromSeconds(5), "running " + What,
-                () => CycleWithAudits(transfers: 10_000, audits: 1_000, opening: 1_000_000m).MustNeverShowMoneyInFlight());
+                () => CycleWithAudits(transfers: 10_000, audits: 1_000, opening: StressOpening).MustNeverShowMoneyInFlight());
         }
         catch (InvariantViolationException violation)
         {
@@ -287,8 +287,10 @@ public sealed class DeadlockFixGrader
 
     private static BankRun CycleWithAudits(int transfers, int audits, decimal opening)
     {
+        // Past the fixed counts, until the threads have met (a loaded machine ran 10,000 transfers each inside one time slice,
+        // and the deadlock of the untouched stub went unseen).
         var (zoe, mia, adam) = People.Trio(opening);
-        return new BankRun(CycleWhy + " " + TrioAuditWhy, zoe, mia, adam)
+        return Stress(new BankRun(CycleWhy + " " + TrioAuditWhy, zoe, mia, adam), stress: true)
             .Transfers(zoe, mia, transfers).Transfers(mia, adam, transfers).Transfers(adam, zoe, transfers)
             .Audits([mia, adam, zoe], audits).Run();
     }
