@@ -47,6 +47,22 @@ public sealed class GraderTeethTests
     }
 
     [TestCaseSource(nameof(KataCases))]
+    public void The_README_table_names_every_check_of_the_grader_and_no_other(Kata kata)
+    {
+        // "What the grader checks" maps each promise of the kata to the check that holds it: a check missing from the
+        // table is a promise students are not told about; a name that is no check is a promise nobody holds.
+        // A parameterized check counts once, by its method: "Check(3, 6)" is a case of `Check`.
+        var checks = s_solutions.Value.Results.Where(r => r.IsFrom(kata)).Select(r => MethodOf(r.Name)).ToHashSet(StringComparer.Ordinal);
+        checks.Should().NotBeEmpty("the grader of {0} must have run", kata);
+
+        foreach (var (readme, heading) in new[] { ("README.md", "## What the grader checks"), ("README.ru.md", "## Что провер") })
+        {
+            var named = ReadmeTable.CheckNames(Path.Combine(Repository.Exercises, kata.Name, readme), heading);
+            named.Should().BeEquivalentTo(checks, "the table of exercises/{0}/{1} must name every check of its grader, and only those", kata, readme);
+        }
+    }
+
+    [TestCaseSource(nameof(KataCases))]
     public void Untouched_stub_fails(Kata kata)
     {
         var results = s_exercises.Value.Results.Where(r => r.IsFrom(kata)).ToList();
