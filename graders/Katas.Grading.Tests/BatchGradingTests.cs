@@ -19,10 +19,10 @@ public sealed class BatchGradingTests
     private static IEnumerable<TestCaseData> Verdicts() =>
     [
         Case("reference", KataState.Passed, 10, "all 8 checks passed"),
-        Case("clone-with-stub", KataState.Failed, 3.33, "other thread changed x"),
+        Case("clone-with-stub", KataState.Failed, 6.25, "other thread changed x"),
         Case("empty", KataState.Missing, 0, "no C# files in exercises/04-locked-counter/"),
         Case("syntax-error", KataState.DoesNotCompile, 0, "exercises/04-locked-counter/SharedCounter.cs("),
-        Case("deadlock", KataState.Failed, 3.33, "Deadlock"),
+        Case("deadlock", KataState.Failed, 5, "Deadlock"),
         Case("spins-forever", KataState.TimedOut, 0, "timed out: A_fresh_counter_starts_at_zero_with_the_lesson_targets did not finish"),
         Case("calls-environment-exit", KataState.Crashed, 0, "before its checks did (Environment.Exit?"),
         Case("deletes-files-outside", KataState.Tampered, 0, "graders/points.json"),
