@@ -221,7 +221,13 @@ public sealed class PipelineGrader
             pipeline.Start();
             pipeline.Add(1);
         });
-        probe.UntilEnded(1).Should().BeTrue("a started pipeline processes item 1");
+        // A consumer that takes without waiting may find the queue empty before item 1 comes and stop at once: the same
+        // mistake as stopping during the pause below, seen earlier (CI saw both paths of one fixture).
+        Invariant.Holds(probe.UntilEnded(1),
+            "Start was called and item 1 added, but no consumer ever processed item 1: the consumers stopped when the queue " +
+            "was empty (a consumer that starts before the first Add finds it empty), or never started. An empty queue does " +
+            "not mean the end: a consumer must wait for items and stop only when adding is complete (GetConsumingEnumerable " +
+            $"does both; TryTake without a timeout, or with one, does not). Read next: {ReadNext}");
         // Longer than the idle timeouts a consumer may give up after: an empty queue is not the end.
         Thread.Sleep(s_pause);
 
