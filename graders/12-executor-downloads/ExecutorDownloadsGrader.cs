@@ -95,6 +95,7 @@ public sealed class ExecutorDownloadsGrader
     [TestCase(Call.DownloadAll, 3, TestName = "Never_more_than_maxConcurrency_downloads_at_once")]
     [TestCase(Call.DownloadAll, 1, TestName = "Never_more_than_one_download_at_once_when_maxConcurrency_is_1")]
     [TestCase(Call.AsCompleted, 2, TestName = "The_completion_order_variant_keeps_the_limit_too")]
+    [TestCase(Call.AsCompleted, 1, TestName = "The_completion_order_variant_keeps_a_limit_of_1_too")]
     public void Never_more_than_maxConcurrency_downloads_at_once(Call call, int maxConcurrency)
     {
         using var session = new Session();
@@ -372,12 +373,29 @@ public sealed class ExecutorDownloadsGrader
         const string What = "DownloadAsCompletedAsync(6 URLs, maxConcurrency: 3)";
         // The first URL is answered only once 3 requests are out (2 of them on the server, which never answers them); the
         // caller takes that first download and leaves the loop (`break`: the enumerator's DisposeAsync).
+        // Canceled requests take their time to stop (the gate keeps them in flight until the grader lets them end), so
+        // a loop that is left before its downloads have stopped is seen to be, on any machine.
         session.Gate.Hold([urls[0]]);
+        session.Gate.DelayStops();
         var consumer = session.StartAsCompleted(urls, 3, breakAfter: 1);
         session.Gate.WaitUntil(g => g.InFlight >= 3, s_patience);
         session.Server.WaitUntil(s => s.InFlight >= 2, s_patience);
         var openBefore = session.Server.InFlight;
         session.Gate.Release(urls[0]);
+
+        // Every download left is canceled and stopping: a finally that waits for them is still waiting, so the loop
+        // cannot be over yet. Only a Downloader that does not wait for them lets the caller go on now.
+        var allStopping = session.Gate.WaitUntil(g => g.Stopping > 0 && g.Stopping == g.InFlight, s_stopLimit);
+        var leftWhileStopping = allStopping && consumer.WaitUntil(c => c.Disposed, s_settle * 10);
+        var stillStopping = session.Gate.Stopping;
+        session.Gate.FinishStops();
+        Invariant.Holds(!leftWhileStopping,
+            $"{What}: the caller took the first download and left the loop (`break`), and the loop was over while " +
+            $"{stillStopping} canceled download{(stillStopping == 1 ? " was" : "s were")} still stopping (the grader made them " +
+            "take their time, as a request closing its connection can): they outlive the loop. Your finally cancels them but " +
+            "does not wait for them: after canceling, await them all there (await Task.WhenAll(downloads), catching or " +
+            "suppressing their OperationCanceledException), so that no download is left running when the loop is over." +
+            $"\nRead next: {ReadNext}");
 
         var disposed = consumer.WaitUntil(c => c.Disposed, Session.Limit);
         Invariant.Holds(disposed && consumer.Yielded.Count == 1,

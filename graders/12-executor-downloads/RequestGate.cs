@@ -20,6 +20,7 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
     private readonly HashSet<Uri> _held = [];
     private readonly HashSet<Uri> _released = [];
     private bool _holdEverything;
+    private bool _delayStops;
 
     /// <summary>How a request sent through the gate ended, so far.</summary>
     public enum State
@@ -32,6 +33,9 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
 
         /// <summary>Its response came back (whatever its status).</summary>
         Answered,
+
+        /// <summary>Canceled, and still stopping: the grader keeps it in flight until <see cref="FinishStops"/>.</summary>
+        Stopping,
 
         /// <summary>Canceled by the student's code (or by the HttpClient being disposed).</summary>
         Canceled,
@@ -46,15 +50,18 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
     /// <summary>Requests the gate passed on to the server so far.</summary>
     public int Forwarded => Locked(() => _sent.Count(s => s.Forwarded));
 
-    /// <summary>Requests in flight right now (held or sending).</summary>
-    public int InFlight => Locked(() => _sent.Count(s => s.State is State.Held or State.Sending));
+    /// <summary>Requests in flight right now (held, sending, or canceled and still stopping).</summary>
+    public int InFlight => Locked(() => _sent.Count(s => s.State is State.Held or State.Sending or State.Stopping));
+
+    /// <summary>Requests canceled and still stopping right now (see <see cref="DelayStops"/>).</summary>
+    public int Stopping => Locked(() => _sent.Count(s => s.State == State.Stopping));
 
     /// <summary>The URLs of the requests held right now, in the order they were sent.</summary>
     public IReadOnlyList<Uri> HeldNow => Locked(() => _sent.Where(s => s.State == State.Held).Select(s => s.Url).ToList());
 
     /// <summary>The URLs of the requests in flight right now, in the order they were sent.</summary>
     public IReadOnlyList<Uri> InFlightNow =>
-        Locked(() => _sent.Where(s => s.State is State.Held or State.Sending).Select(s => s.Url).ToList());
+        Locked(() => _sent.Where(s => s.State is State.Held or State.Sending or State.Stopping).Select(s => s.Url).ToList());
 
     /// <summary>The URLs of the requests answered so far, in the order their responses came.</summary>
     public IReadOnlyList<Uri> Answered => Locked(() => _sent.Where(s => s.State == State.Answered).OrderBy(s => s.EndedAt).Select(s => s.Url).ToList());
@@ -89,7 +96,29 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
     public int InFlightOf(IEnumerable<Uri> urls)
     {
         var set = urls.ToHashSet();
-        return Locked(() => _sent.Count(s => s.State is State.Held or State.Sending && set.Contains(s.Url)));
+        return Locked(() => _sent.Count(s => s.State is State.Held or State.Sending or State.Stopping && set.Contains(s.Url)));
+    }
+
+    /// <summary>
+    /// From now on, a canceled request takes its time to stop, as a real one closing its connection can: it stays in
+    /// flight until <see cref="FinishStops"/>. Code that waits for its canceled downloads waits for that too.
+    /// </summary>
+    public void DelayStops() => Locked(() => _delayStops = true);
+
+    /// <summary>Lets every canceled request that is still stopping end, now and from now on.</summary>
+    public void FinishStops()
+    {
+        List<Sent> stopping;
+        lock (_gate)
+        {
+            _delayStops = false;
+            stopping = _sent.Where(s => s.State == State.Stopping).ToList();
+        }
+
+        foreach (var sent in stopping)
+        {
+            sent.Stopped.TrySetResult();
+        }
     }
 
     /// <summary>From now on, every request waits until it is released.</summary>
@@ -153,6 +182,11 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
         catch (OperationCanceledException)
         {
             ended = State.Canceled;
+            if (StopsSlowly(sent))
+            {
+                await sent.Stopped.Task.ConfigureAwait(false);
+            }
+
             throw;
         }
         finally
@@ -188,6 +222,7 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
     {
         // Nothing the student's code left held may wait for a grader that has moved on.
         ReleaseEverything();
+        FinishStops();
         base.Dispose(disposing);
     }
 
@@ -210,6 +245,21 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
         }
 
         return sent;
+    }
+
+    private bool StopsSlowly(Sent sent)
+    {
+        lock (_gate)
+        {
+            if (!_delayStops)
+            {
+                return false;
+            }
+
+            sent.State = State.Stopping;
+            Monitor.PulseAll(_gate);
+            return true;
+        }
     }
 
     private void Forward(Sent sent)
@@ -270,6 +320,8 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
         public Uri Url { get; } = url;
 
         public TaskCompletionSource LetGo { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public State State { get; set; }
 
