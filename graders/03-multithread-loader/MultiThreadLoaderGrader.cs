@@ -36,7 +36,7 @@ public sealed class MultiThreadLoaderGrader
         var loader = scene.NewLoader(url, "Thread 1");
 
         var clock = Stopwatch.StartNew();
-        Bounded.Run(Scene.RunLimit, "calling Start() on a MultiThreadLoader", loader.Start);
+        TimeLimits.Run(Scene.RunLimit, "calling Start() on a MultiThreadLoader", loader.Start);
         var startTook = clock.Elapsed;
         var doneWhenStartReturned = scene.Server.RequestLog.Count(r => r.Outcome != RequestOutcome.InFlight);
         Invariant.Holds(doneWhenStartReturned == 0,
@@ -44,7 +44,7 @@ public sealed class MultiThreadLoaderGrader
             "the download on the calling thread. Start must only start the loader's thread (thread.Start()) and return at " +
             $"once; the download runs on that thread, and Join() waits for it.\nRead next: {ReadNext}");
 
-        Bounded.Run(Scene.RunLimit, "calling Join() on a MultiThreadLoader", loader.Join);
+        TimeLimits.Run(Scene.RunLimit, "calling Join() on a MultiThreadLoader", loader.Join);
         var problem = Scene.Problem(scene.Folder, document);
         Invariant.Holds(problem is null,
             $"After Join() returned, {problem}. Join must wait until the loader's thread has finished: thread.Join(). " +
