@@ -1,0 +1,291 @@
+extern alias twins;
+
+using RuntimeLock = System.Threading.Lock;
+using TwinLock = twins::System.Threading.Lock;
+
+namespace Katas.Grading.Tests;
+
+/// <summary>
+/// The controlled twin of System.Threading.Lock (graders/Katas.Grading/Twins/Lock.cs) must behave as the runtime's Lock
+/// for every use a student can make of it, or a kata graded with the twin would judge code that the real type runs
+/// differently. Each script runs once on the runtime's Lock and once on the twin, on real threads, and records what
+/// every call returned or threw: the two records must be the same, call by call.
+/// </summary>
+public sealed class TwinLockTests
+{
+    private static readonly TimeSpan s_short = TimeSpan.FromMilliseconds(30);
+
+    private static readonly Dictionary<string, Action<ILock, Trace>> s_scripts = new()
+    {
+        ["enter, then exit"] = (l, t) =>
+        {
+            t.Do("Enter", l.Enter);
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+            t.Do("Exit", l.Exit);
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+        },
+        ["entered twice by one thread (re-entrant), exited twice"] = (l, t) =>
+        {
+            t.Do("Enter", l.Enter);
+            t.Do("Enter", l.Enter);
+            t.Do("Exit", l.Exit);
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+            t.Do("Exit", l.Exit);
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+        },
+        ["exit when not held"] = (l, t) => t.Do("Exit", l.Exit),
+        ["exit once more than entered"] = (l, t) =>
+        {
+            t.Do("Enter", l.Enter);
+            t.Do("Exit", l.Exit);
+            t.Do("Exit", l.Exit);
+        },
+        ["TryEnter overloads on a free lock"] = (l, t) =>
+        {
+            t.Get("TryEnter()", l.TryEnter);
+            t.Get("TryEnter(0)", () => l.TryEnter(0));
+            t.Get("TryEnter(TimeSpan.Zero)", () => l.TryEnter(TimeSpan.Zero));
+            t.Get("TryEnter(-1)", () => l.TryEnter(-1));
+            t.Do("Exit", l.Exit);
+            t.Do("Exit", l.Exit);
+            t.Do("Exit", l.Exit);
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+            t.Do("Exit", l.Exit);
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+        },
+        ["TryEnter with a time-out out of range"] = (l, t) =>
+        {
+            t.Get("TryEnter(-2)", () => l.TryEnter(-2));
+            t.Get("TryEnter(-2 ms)", () => l.TryEnter(TimeSpan.FromMilliseconds(-2)));
+            t.Get("TryEnter(int.MaxValue + 1 ms)", () => l.TryEnter(TimeSpan.FromMilliseconds(int.MaxValue + 1.0)));
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+        },
+        ["held by another thread"] = (l, t) =>
+        {
+            using var holder = new Holder(l);
+            t.Get("TryEnter()", l.TryEnter);
+            t.Get("TryEnter(0)", () => l.TryEnter(0));
+            t.Get("TryEnter(30)", () => l.TryEnter((int)s_short.TotalMilliseconds));
+            t.Get("TryEnter(30 ms)", () => l.TryEnter(s_short));
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+            t.Do("Exit", l.Exit);
+            holder.Release();
+            t.Get("TryEnter(10 s) after the other thread exited", () => l.TryEnter(TimeSpan.FromSeconds(10)));
+            t.Do("Exit", l.Exit);
+        },
+        ["exit on a thread that did not enter"] = (l, t) =>
+        {
+            using var holder = new Holder(l);
+            t.Do("Exit", l.Exit);
+            holder.Release();
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+        },
+        ["a waiting Enter goes on when the holder exits"] = (l, t) =>
+        {
+            var holder = new Holder(l);
+            var entered = new Thread(() =>
+            {
+                l.Enter();
+                l.Exit();
+            });
+            entered.Start();
+            t.Get("the waiter is still waiting while the lock is held", () => !entered.Join(s_short));
+            holder.Release();
+            t.Get("the waiter has entered and exited once the holder exited", () => entered.Join(TimeSpan.FromSeconds(10)));
+            holder.Dispose();
+        },
+        ["lock statement scope (EnterScope, then Dispose)"] = (l, t) =>
+        {
+            l.Scoped(() => t.Get("IsHeldByCurrentThread inside", () => l.IsHeld));
+            t.Get("IsHeldByCurrentThread after", () => l.IsHeld);
+        },
+        ["a scope disposed twice exits once"] = (l, t) =>
+        {
+            t.Do("Enter", l.Enter);
+            t.Do("EnterScope, Dispose, Dispose", l.ScopeDisposedTwice);
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+            t.Do("Exit", l.Exit);
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+        },
+        ["an exception inside the scope exits the lock"] = (l, t) =>
+        {
+            t.Do("lock { throw }", () => l.Scoped(() => throw new InvalidOperationException("inside")));
+            t.Get("IsHeldByCurrentThread", () => l.IsHeld);
+        },
+    };
+
+    public static IEnumerable<string> Scripts => s_scripts.Keys;
+
+    [TestCaseSource(nameof(Scripts))]
+    public void The_twin_does_what_the_runtimes_Lock_does(string script)
+    {
+        var runtime = new Trace();
+        s_scripts[script](new Runtime(), runtime);
+        var twin = new Trace();
+        s_scripts[script](new Twin(), twin);
+
+        TestContext.Out.WriteLine($"System.Threading.Lock: {string.Join("; ", runtime.Steps)}");
+        runtime.Steps.Should().NotBeEmpty();
+        twin.Steps.Should().Equal(runtime.Steps, "the twin must return and throw what the runtime's Lock does, call by call");
+    }
+
+    [Test]
+    public void The_twin_has_every_public_member_of_the_runtimes_Lock()
+    {
+        static IEnumerable<string> Members(Type type) =>
+            type.GetMembers(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static |
+                            System.Reflection.BindingFlags.DeclaredOnly)
+                .Select(member => member.ToString()!.Replace(type.FullName!, "Lock", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal);
+
+        // A member the twin lacks would be a compile error in a student's code that the runtime's type compiles.
+        Members(typeof(TwinLock)).Should().Equal(Members(typeof(RuntimeLock)));
+        Members(typeof(TwinLock.Scope)).Should().Equal(Members(typeof(RuntimeLock.Scope)));
+    }
+
+    /// <summary>What each call of a script returned or threw, in order.</summary>
+    private sealed class Trace
+    {
+        public List<string> Steps { get; } = [];
+
+        public void Do(string call, Action action) => Get(call, () =>
+        {
+            action();
+            return "returned";
+        });
+
+        public void Get<T>(string call, Func<T> read)
+        {
+            try
+            {
+                Steps.Add($"{call} -> {read()}");
+            }
+            catch (Exception e)
+            {
+                Steps.Add($"{call} -> {e.GetType().Name}");
+            }
+        }
+    }
+
+    /// <summary>A lock as the scripts use it, whichever type it is.</summary>
+    private interface ILock
+    {
+        bool IsHeld { get; }
+
+        void Enter();
+
+        void Exit();
+
+        bool TryEnter();
+
+        bool TryEnter(int millisecondsTimeout);
+
+        bool TryEnter(TimeSpan timeout);
+
+        /// <summary>`lock (l) { inside(); }`, which C# lowers to EnterScope() and the scope's Dispose().</summary>
+        void Scoped(Action inside);
+
+        void ScopeDisposedTwice();
+    }
+
+    private sealed class Runtime : ILock
+    {
+        private readonly RuntimeLock _lock = new();
+
+        public bool IsHeld => _lock.IsHeldByCurrentThread;
+
+        public void Enter() => _lock.Enter();
+
+        public void Exit() => _lock.Exit();
+
+        public bool TryEnter() => _lock.TryEnter();
+
+        public bool TryEnter(int millisecondsTimeout) => _lock.TryEnter(millisecondsTimeout);
+
+        public bool TryEnter(TimeSpan timeout) => _lock.TryEnter(timeout);
+
+        public void Scoped(Action inside)
+        {
+            lock (_lock)
+            {
+                inside();
+            }
+        }
+
+        public void ScopeDisposedTwice()
+        {
+            var scope = _lock.EnterScope();
+            scope.Dispose();
+            scope.Dispose();
+        }
+    }
+
+    private sealed class Twin : ILock
+    {
+        private readonly TwinLock _lock = new();
+
+        public bool IsHeld => _lock.IsHeldByCurrentThread;
+
+        public void Enter() => _lock.Enter();
+
+        public void Exit() => _lock.Exit();
+
+        public bool TryEnter() => _lock.TryEnter();
+
+        public bool TryEnter(int millisecondsTimeout) => _lock.TryEnter(millisecondsTimeout);
+
+        public bool TryEnter(TimeSpan timeout) => _lock.TryEnter(timeout);
+
+        public void Scoped(Action inside)
+        {
+            // The same lowering as `lock` on the runtime's Lock: the compiler does it only for that type.
+            using (_lock.EnterScope())
+            {
+                inside();
+            }
+        }
+
+        public void ScopeDisposedTwice()
+        {
+            var scope = _lock.EnterScope();
+            scope.Dispose();
+            scope.Dispose();
+        }
+    }
+
+    /// <summary>Another thread that enters the lock and holds it until released.</summary>
+    private sealed class Holder : IDisposable
+    {
+        private readonly ManualResetEventSlim _entered = new();
+        private readonly ManualResetEventSlim _release = new();
+        private readonly Thread _thread;
+
+        public Holder(ILock l)
+        {
+            _thread = new Thread(() =>
+            {
+                l.Enter();
+                _entered.Set();
+                _release.Wait();
+                l.Exit();
+            })
+            { IsBackground = true };
+            _thread.Start();
+            _entered.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the holder thread must get the free lock");
+        }
+
+        public void Release()
+        {
+            _release.Set();
+            _thread.Join(TimeSpan.FromSeconds(10)).Should().BeTrue("the holder thread must exit the lock and end");
+        }
+
+        public void Dispose()
+        {
+            _release.Set();
+            _thread.Join(TimeSpan.FromSeconds(10));
+            _entered.Dispose();
+            _release.Dispose();
+        }
+    }
+}
