@@ -15,7 +15,7 @@ public sealed class TwinLockTests
 {
     private static readonly TimeSpan s_short = TimeSpan.FromMilliseconds(30);
 
-    private static readonly Dictionary<string, Action<ILock, Trace>> s_scripts = new()
+    private static readonly Dictionary<string, Action<LockUnderTest, Trace>> s_scripts = new()
     {
         ["enter, then exit"] = (l, t) =>
         {
@@ -43,9 +43,9 @@ public sealed class TwinLockTests
         ["TryEnter overloads on a free lock"] = (l, t) =>
         {
             t.Get("TryEnter()", l.TryEnter);
-            t.Get("TryEnter(0)", () => l.TryEnter(0));
-            t.Get("TryEnter(TimeSpan.Zero)", () => l.TryEnter(TimeSpan.Zero));
-            t.Get("TryEnter(-1)", () => l.TryEnter(-1));
+            t.Get("TryEnter(0)", () => l.TryEnterMilliseconds(0));
+            t.Get("TryEnter(TimeSpan.Zero)", () => l.TryEnterFor(TimeSpan.Zero));
+            t.Get("TryEnter(-1)", () => l.TryEnterMilliseconds(-1));
             t.Do("Exit", l.Exit);
             t.Do("Exit", l.Exit);
             t.Do("Exit", l.Exit);
@@ -55,22 +55,22 @@ public sealed class TwinLockTests
         },
         ["TryEnter with a time-out out of range"] = (l, t) =>
         {
-            t.Get("TryEnter(-2)", () => l.TryEnter(-2));
-            t.Get("TryEnter(-2 ms)", () => l.TryEnter(TimeSpan.FromMilliseconds(-2)));
-            t.Get("TryEnter(int.MaxValue + 1 ms)", () => l.TryEnter(TimeSpan.FromMilliseconds(int.MaxValue + 1.0)));
+            t.Get("TryEnter(-2)", () => l.TryEnterMilliseconds(-2));
+            t.Get("TryEnter(-2 ms)", () => l.TryEnterFor(TimeSpan.FromMilliseconds(-2)));
+            t.Get("TryEnter(int.MaxValue + 1 ms)", () => l.TryEnterFor(TimeSpan.FromMilliseconds(int.MaxValue + 1.0)));
             t.Get("IsHeldByCurrentThread", () => l.IsHeld);
         },
         ["held by another thread"] = (l, t) =>
         {
             using var holder = new Holder(l);
             t.Get("TryEnter()", l.TryEnter);
-            t.Get("TryEnter(0)", () => l.TryEnter(0));
-            t.Get("TryEnter(30)", () => l.TryEnter((int)s_short.TotalMilliseconds));
-            t.Get("TryEnter(30 ms)", () => l.TryEnter(s_short));
+            t.Get("TryEnter(0)", () => l.TryEnterMilliseconds(0));
+            t.Get("TryEnter(30)", () => l.TryEnterMilliseconds((int)s_short.TotalMilliseconds));
+            t.Get("TryEnter(30 ms)", () => l.TryEnterFor(s_short));
             t.Get("IsHeldByCurrentThread", () => l.IsHeld);
             t.Do("Exit", l.Exit);
             holder.Release();
-            t.Get("TryEnter(10 s) after the other thread exited", () => l.TryEnter(TimeSpan.FromSeconds(10)));
+            t.Get("TryEnter(10 s) after the other thread exited", () => l.TryEnterFor(TimeSpan.FromSeconds(10)));
             t.Do("Exit", l.Exit);
         },
         ["exit on a thread that did not enter"] = (l, t) =>
@@ -82,7 +82,7 @@ public sealed class TwinLockTests
         },
         ["a waiting Enter goes on when the holder exits"] = (l, t) =>
         {
-            var holder = new Holder(l);
+            using var holder = new Holder(l);
             var entered = new Thread(() =>
             {
                 l.Enter();
@@ -92,7 +92,6 @@ public sealed class TwinLockTests
             t.Get("the waiter is still waiting while the lock is held", () => !entered.Join(s_short));
             holder.Release();
             t.Get("the waiter has entered and exited once the holder exited", () => entered.Join(TimeSpan.FromSeconds(10)));
-            holder.Dispose();
         },
         ["lock statement scope (EnterScope, then Dispose)"] = (l, t) =>
         {
@@ -120,9 +119,9 @@ public sealed class TwinLockTests
     public void The_twin_does_what_the_runtimes_Lock_does(string script)
     {
         var runtime = new Trace();
-        s_scripts[script](new Runtime(), runtime);
+        s_scripts[script](LockUnderTest.OfRuntime(), runtime);
         var twin = new Trace();
-        s_scripts[script](new Twin(), twin);
+        s_scripts[script](LockUnderTest.OfTwin(), twin);
 
         TestContext.Out.WriteLine($"System.Threading.Lock: {string.Join("; ", runtime.Steps)}");
         runtime.Steps.Should().NotBeEmpty();
@@ -167,89 +166,61 @@ public sealed class TwinLockTests
         }
     }
 
-    /// <summary>A lock as the scripts use it, whichever type it is.</summary>
-    private interface ILock
+    /// <summary>
+    /// A lock as the scripts use it, whichever type it is: the two types share no interface, so each is wrapped by its
+    /// own members (method groups pick the overloads by the delegate types).
+    /// </summary>
+    private sealed record LockUnderTest(
+        Func<bool> IsHeldNow,
+        Action Enter,
+        Action Exit,
+        Func<bool> TryEnter,
+        Func<int, bool> TryEnterMilliseconds,
+        Func<TimeSpan, bool> TryEnterFor,
+        Action<Action> Scoped,
+        Action ScopeDisposedTwice)
     {
-        bool IsHeld { get; }
+        public bool IsHeld => IsHeldNow();
 
-        void Enter();
-
-        void Exit();
-
-        bool TryEnter();
-
-        bool TryEnter(int millisecondsTimeout);
-
-        bool TryEnter(TimeSpan timeout);
-
-        /// <summary>`lock (l) { inside(); }`, which C# lowers to EnterScope() and the scope's Dispose().</summary>
-        void Scoped(Action inside);
-
-        void ScopeDisposedTwice();
-    }
-
-    private sealed class Runtime : ILock
-    {
-        private readonly RuntimeLock _lock = new();
-
-        public bool IsHeld => _lock.IsHeldByCurrentThread;
-
-        public void Enter() => _lock.Enter();
-
-        public void Exit() => _lock.Exit();
-
-        public bool TryEnter() => _lock.TryEnter();
-
-        public bool TryEnter(int millisecondsTimeout) => _lock.TryEnter(millisecondsTimeout);
-
-        public bool TryEnter(TimeSpan timeout) => _lock.TryEnter(timeout);
-
-        public void Scoped(Action inside)
+        public static LockUnderTest OfRuntime()
         {
-            lock (_lock)
-            {
-                inside();
-            }
+            var gate = new RuntimeLock();
+            return new LockUnderTest(() => gate.IsHeldByCurrentThread, gate.Enter, gate.Exit, gate.TryEnter, gate.TryEnter, gate.TryEnter,
+                inside =>
+                {
+                    // `lock` on the runtime's Lock: the compiler lowers it to EnterScope() and the scope's Dispose().
+                    lock (gate)
+                    {
+                        inside();
+                    }
+                },
+                () =>
+                {
+                    var scope = gate.EnterScope();
+                    scope.Dispose();
+                    scope.Dispose();
+                });
         }
 
-        public void ScopeDisposedTwice()
+        public static LockUnderTest OfTwin()
         {
-            var scope = _lock.EnterScope();
-            scope.Dispose();
-            scope.Dispose();
-        }
-    }
-
-    private sealed class Twin : ILock
-    {
-        private readonly TwinLock _lock = new();
-
-        public bool IsHeld => _lock.IsHeldByCurrentThread;
-
-        public void Enter() => _lock.Enter();
-
-        public void Exit() => _lock.Exit();
-
-        public bool TryEnter() => _lock.TryEnter();
-
-        public bool TryEnter(int millisecondsTimeout) => _lock.TryEnter(millisecondsTimeout);
-
-        public bool TryEnter(TimeSpan timeout) => _lock.TryEnter(timeout);
-
-        public void Scoped(Action inside)
-        {
-            // The same lowering as `lock` on the runtime's Lock: the compiler does it only for that type.
-            using (_lock.EnterScope())
-            {
-                inside();
-            }
-        }
-
-        public void ScopeDisposedTwice()
-        {
-            var scope = _lock.EnterScope();
-            scope.Dispose();
-            scope.Dispose();
+            var gate = new TwinLock();
+            return new LockUnderTest(() => gate.IsHeldByCurrentThread, gate.Enter, gate.Exit, gate.TryEnter, gate.TryEnter, gate.TryEnter,
+                inside =>
+                {
+                    // The same lowering by hand: the compiler does it only for the runtime's type (in a kata's assembly
+                    // the twin IS System.Threading.Lock, and `lock` lowers to it).
+                    using (gate.EnterScope())
+                    {
+                        inside();
+                    }
+                },
+                () =>
+                {
+                    var scope = gate.EnterScope();
+                    scope.Dispose();
+                    scope.Dispose();
+                });
         }
     }
 
@@ -260,7 +231,7 @@ public sealed class TwinLockTests
         private readonly ManualResetEventSlim _release = new();
         private readonly Thread _thread;
 
-        public Holder(ILock l)
+        public Holder(LockUnderTest l)
         {
             _thread = new Thread(() =>
             {
