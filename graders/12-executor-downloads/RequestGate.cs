@@ -51,7 +51,7 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
     public int Forwarded => Locked(() => _sent.Count(s => s.Forwarded));
 
     /// <summary>Requests in flight right now (held, sending, or canceled and still stopping).</summary>
-    public int InFlight => Locked(() => _sent.Count(s => s.State is State.Held or State.Sending or State.Stopping));
+    public int InFlight => Locked(() => _sent.Count(s => s.IsInFlight));
 
     /// <summary>Requests canceled and still stopping right now (see <see cref="DelayStops"/>).</summary>
     public int Stopping => Locked(() => _sent.Count(s => s.State == State.Stopping));
@@ -61,7 +61,7 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
 
     /// <summary>The URLs of the requests in flight right now, in the order they were sent.</summary>
     public IReadOnlyList<Uri> InFlightNow =>
-        Locked(() => _sent.Where(s => s.State is State.Held or State.Sending or State.Stopping).Select(s => s.Url).ToList());
+        Locked(() => _sent.Where(s => s.IsInFlight).Select(s => s.Url).ToList());
 
     /// <summary>The URLs of the requests answered so far, in the order their responses came.</summary>
     public IReadOnlyList<Uri> Answered => Locked(() => _sent.Where(s => s.State == State.Answered).OrderBy(s => s.EndedAt).Select(s => s.Url).ToList());
@@ -96,7 +96,7 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
     public int InFlightOf(IEnumerable<Uri> urls)
     {
         var set = urls.ToHashSet();
-        return Locked(() => _sent.Count(s => s.State is State.Held or State.Sending or State.Stopping && set.Contains(s.Url)));
+        return Locked(() => _sent.Count(s => s.IsInFlight && set.Contains(s.Url)));
     }
 
     /// <summary>
@@ -210,6 +210,11 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
         catch (OperationCanceledException)
         {
             ended = State.Canceled;
+            if (StopsSlowly(sent))
+            {
+                sent.Stopped.Task.Wait();
+            }
+
             throw;
         }
         finally
@@ -324,6 +329,9 @@ internal sealed class RequestGate(HttpMessageHandler inner) : DelegatingHandler(
         public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public State State { get; set; }
+
+        /// <summary>Held, sending, or canceled and still stopping: not ended yet, as the student's code sees it.</summary>
+        public bool IsInFlight => State is State.Held or State.Sending or State.Stopping;
 
         public bool Forwarded { get; set; }
 
