@@ -22,7 +22,9 @@ public sealed class GraderThreads
     private readonly List<Thread> _threads = [];
     private readonly List<Exception> _failures = [];
     private readonly bool _systematic = Invariant.IsExploring;
+    private readonly StressRunOverlap? _overlap = StressRunOverlap.Current;
     private int _waitingAtStart;
+    private int _running;
     private volatile bool _started;
 
     /// <summary>Adds a thread that will run <paramref name="body"/>; nothing runs before <see cref="Start"/>.</summary>
@@ -132,6 +134,7 @@ public sealed class GraderThreads
             spin.SpinOnce(sleep1Threshold: -1);
         }
 
+        Interlocked.Increment(ref _running);
         try
         {
             body();
@@ -141,6 +144,14 @@ public sealed class GraderThreads
             lock (_gate)
             {
                 _failures.Add(e);
+            }
+        }
+        finally
+        {
+            // Every body still running when one ends: the threads were inside the student's code at the same time.
+            if (Interlocked.Decrement(ref _running) == _threads.Count - 1 && _threads.Count > 1)
+            {
+                _overlap?.Saw();
             }
         }
     }
