@@ -13,16 +13,6 @@ internal enum Way
     HandOff,
 }
 
-/// <summary>How the threads of one run are driven.</summary>
-internal enum Scheduling
-{
-    /// <summary>Under Coyote: waits are untimed, so a worker that can never get in shows up as a deadlock.</summary>
-    Systematic,
-
-    /// <summary>On real threads (the stress fallback): every wait has a time limit, so nothing hangs.</summary>
-    RealThreads,
-}
-
 /// <summary>Where a worker waits for the grader's extra Exit() to be under way, so that the two meet.</summary>
 internal enum Meet
 {

@@ -2,16 +2,6 @@ using Katas.PoolMap;
 
 namespace Katas.Graders.PoolMap;
 
-/// <summary>How the calls of one run are driven.</summary>
-internal enum Scheduling
-{
-    /// <summary>Under Coyote: waits are untimed, so calls that can never get company show up as a deadlock.</summary>
-    Systematic,
-
-    /// <summary>On real threads (the stress fallback): every wait has a time limit, so nothing hangs.</summary>
-    RealThreads,
-}
-
 /// <summary>
 /// One call of <see cref="Pool.Map{TIn, TOut}"/> over the items 1..n, with the grader's function: it counts
 /// which items are inside it at the same time and how many times each item came in, so that "too many at
