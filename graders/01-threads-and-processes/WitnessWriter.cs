@@ -16,15 +16,13 @@ internal sealed record WrittenLine(string Text, int ThreadId, bool OnPoolThread,
 /// code that does not wait for its thread returns while the thread is still printing, every time, not by luck.
 /// </summary>
 /// <param name="afterFirstLine">Called on the writing thread once the first line is in (outside the writer's lock).</param>
-internal sealed class WitnessWriter(TimeSpan hold, Action? afterFirstLine = null) : TextWriter
+internal sealed class WitnessWriter(TimeSpan hold, Action? afterFirstLine = null) : LineWriter
 {
     private const int MaxLines = 1000;
     private readonly object _gate = new();
     private readonly StringBuilder _pending = new();
     private readonly List<WrittenLine> _lines = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-
-    public override Encoding Encoding => Encoding.UTF8;
 
     /// <summary>The lines finished so far.</summary>
     public IReadOnlyList<WrittenLine> Lines
@@ -39,10 +37,6 @@ internal sealed class WitnessWriter(TimeSpan hold, Action? afterFirstLine = null
     }
 
     public IReadOnlyList<string> Texts => Lines.Select(line => line.Text).ToList();
-
-    public override void Write(char value) => Write(value.ToString());
-
-    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
 
     public override void Write(string? value)
     {

@@ -54,15 +54,13 @@ internal sealed record PrintedLine(string Text, TimeSpan Arrived, int ThreadId =
 /// The writer handed to SlowPrinter: thread-safe (a lock, which Coyote controls), capped, and it notes when each
 /// line arrived, so the grader judges the order and the sleeps on its own clock.
 /// </summary>
-internal sealed class TimedWriter : TextWriter
+internal sealed class TimedWriter : LineWriter
 {
     private const int MaxLines = 1000;
     private readonly object _gate = new();
     private readonly StringBuilder _pending = new();
     private readonly List<PrintedLine> _lines = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-
-    public override Encoding Encoding => Encoding.UTF8;
 
     /// <summary>The grader's clock, started with the writer.</summary>
     public TimeSpan Now => _clock.Elapsed;
@@ -77,14 +75,6 @@ internal sealed class TimedWriter : TextWriter
             }
         }
     }
-
-    // One call, one lock: a line written by WriteLine is never split by another thread's line, as with Console.Out
-    // (whose WriteLine is synchronized too). TextWriter's own WriteLine writes the text and the newline separately.
-    public override void WriteLine(string? value) => Write(value + new string(CoreNewLine));
-
-    public override void Write(char value) => Write(value.ToString());
-
-    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
 
     public override void Write(string? value)
     {

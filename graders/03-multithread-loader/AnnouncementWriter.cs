@@ -12,7 +12,7 @@ internal sealed record Announcement(string Line, string Name, string Url, bool F
 /// reads the file of that URL right away: a message that comes before the file is complete and closed is caught in
 /// the act. Thread-safe; keeps a bounded number of lines.
 /// </summary>
-internal sealed partial class AnnouncementWriter(string folder) : TextWriter
+internal sealed partial class AnnouncementWriter(string folder) : LineWriter
 {
     private const int MaxLines = 1000;
 
@@ -20,8 +20,6 @@ internal sealed partial class AnnouncementWriter(string folder) : TextWriter
     private readonly StringBuilder _partial = new();
     private readonly List<Announcement> _lines = [];
     private readonly Dictionary<string, ServedDocument> _documents = new(StringComparer.Ordinal);
-
-    public override Encoding Encoding => Encoding.UTF8;
 
     public void Expect(string url, ServedDocument document)
     {
@@ -50,10 +48,6 @@ internal sealed partial class AnnouncementWriter(string folder) : TextWriter
         }
     }
 
-    public override void Write(char value) => Write(value.ToString());
-
-    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
-
     public override void Write(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -77,10 +71,6 @@ internal sealed partial class AnnouncementWriter(string folder) : TextWriter
             }
         }
     }
-
-    public override void WriteLine(string? value) => Write(value + "\n");
-
-    public override void WriteLine() => Write("\n");
 
     [GeneratedRegex("^(?<name>.+?) has finished downloading (?<url>\\S+)$")]
     private static partial Regex FinishedLine();

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text;
 
 namespace Katas.Grading.Tests;
@@ -62,6 +63,66 @@ public sealed class CappedWriterTests
         });
 
         writer.Lines().Should().HaveCount(12_000).And.OnlyContain(line => int.Parse(line) % 1000 < 500);
+    }
+}
+
+public sealed class LineWriterTests
+{
+    private static readonly Dictionary<Type, object?> s_samples = new()
+    {
+        [typeof(string)] = "{0}",
+        [typeof(object)] = 7,
+        [typeof(object[])] = new object?[] { 7 },
+        [typeof(char[])] = new[] { '7' },
+        [typeof(StringBuilder)] = new StringBuilder("7"),
+        [typeof(bool)] = true,
+        [typeof(char)] = '7',
+        [typeof(int)] = 0,
+        [typeof(uint)] = 7u,
+        [typeof(long)] = 7L,
+        [typeof(ulong)] = 7ul,
+        [typeof(float)] = 7f,
+        [typeof(double)] = 7d,
+        [typeof(decimal)] = 7m,
+    };
+
+    public static IEnumerable<MethodInfo> WriteLineOverloads() =>
+        typeof(TextWriter).GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(method => method.Name == nameof(TextWriter.WriteLine) &&
+                             method.GetParameters().All(parameter => !parameter.ParameterType.IsByRefLike));
+
+    [TestCaseSource(nameof(WriteLineOverloads))]
+    public void Every_WriteLine_overload_writes_its_line_in_one_call(MethodInfo overload)
+    {
+        var writer = new RecordingWriter();
+
+        overload.Invoke(writer, overload.GetParameters().Select(parameter => s_samples[parameter.ParameterType]).ToArray());
+
+        writer.Calls.Should().ContainSingle($"{overload} must write the value and the line's end together")
+            .Which.Should().EndWith(Environment.NewLine);
+    }
+
+    [Test]
+    public void The_span_overloads_write_their_line_in_one_call_too()
+    {
+        var writer = new RecordingWriter();
+
+        writer.WriteLine("7".AsSpan());
+        writer.WriteLine("{0}", (ReadOnlySpan<object?>)[7]);
+        writer.Write("7".AsSpan());
+
+        writer.Calls.Should().Equal("7" + Environment.NewLine, "7" + Environment.NewLine, "7");
+    }
+
+    [Test]
+    public void Finds_every_WriteLine_overload_of_TextWriter() =>
+        WriteLineOverloads().Count().Should().BeGreaterThanOrEqualTo(19, "TextWriter on .NET 10 has 19 WriteLine overloads without spans, and the check above must see them all");
+
+    private sealed class RecordingWriter : LineWriter
+    {
+        public List<string> Calls { get; } = [];
+
+        public override void Write(string? value) => Calls.Add(value ?? "");
     }
 }
 
