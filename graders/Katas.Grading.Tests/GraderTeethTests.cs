@@ -41,6 +41,7 @@ public sealed class GraderTeethTests
     public void Reference_solution_passes(Kata kata)
     {
         var results = s_solutions.Value.Results.Where(r => r.IsFrom(kata)).ToList();
+        DecidedBy.Record(kata.Name, "reference", results);
 
         results.Should().NotBeEmpty("the grader of {0} must have run ({1})", kata, s_solutions.Value.Console);
         s_solutions.Value.Failed.Where(r => r.IsFrom(kata)).Should().BeEmpty("the reference solution of {0} must pass its grader", kata);
@@ -77,6 +78,7 @@ public sealed class GraderTeethTests
         // Only the checks that must fail run: what the others say about wrong code proves nothing, and a kata's
         // speed checks alone can take a minute.
         var run = Grade(fixture, [.. fixture.Expectation.Failing.Keys.Select(MethodOf)]);
+        DecidedBy.Record(fixture.Kata.Name, $"{fixture.Kind}/{fixture.Name}", run.Results);
 
         run.ExitCode.Should().NotBe(0, "{0} is wrong and must fail its grader: {1}", fixture, run);
         run.Failed.Should().NotBeEmpty("{0} must fail at least one check: {1}", fixture, run);
@@ -97,6 +99,7 @@ public sealed class GraderTeethTests
     public void Known_right_fixture_passes(Fixture fixture)
     {
         var run = Grade(fixture);
+        DecidedBy.Record(fixture.Kata.Name, $"{fixture.Kind}/{fixture.Name}", run.Results);
 
         run.Failed.Should().BeEmpty("{0} is correct and must never be failed: {1}", fixture, run);
         run.ExitCode.Should().Be(0, "{0} must pass: {1}", fixture, run.Console);

@@ -356,3 +356,14 @@ public sealed class RewriteCheckTests
         check.Invoking(c => c.Verify()).Should().Throw<InvalidOperationException>().WithMessage("Grader problem*not rewritten*");
     }
 }
+
+public sealed class DecidedByTests
+{
+    [TestCase("Coyote explored 100 interleavings (Random, seed 1): \"x\" held in every one.", "coyote")]
+    [TestCase("\"x\" is broken.\nCoyote found this in interleaving 3 of up to 100 (strategy Random).", "coyote")]
+    [TestCase("Coyote reported a deadlock, but a wait may time out; checking with real threads instead.\n200 stress runs on real threads: \"x\" held in every one.", "stress")]
+    [TestCase("\"x\" is broken.\nFound in stress run 12 on real threads.", "stress")]
+    [TestCase("Speedup 1.9 with 2 workers.", "real threads")]
+    public void Tells_how_a_check_was_decided_from_what_it_printed(string said, string how) =>
+        DecidedBy.How(said).Should().Be(how);
+}
