@@ -1,16 +1,16 @@
-// A controlled twin of C# 13's System.Threading.Lock, compiled INTO a kata's graded assembly (never into
-// Katas.Grading, whose project leaves Twins/ out): a kata opts in with
-//   <Compile Include="$(MSBuildThisFileDirectory)../../Katas.Grading/Twins/Lock.cs" Link="Twins/Lock.cs" />
-//   <NoWarn>$(NoWarn);CS0436</NoWarn>
-// in its graders/<kata>/Kata/*.csproj. A type declared in the compiled sources wins over the runtime's type of the
-// same name (warning CS0436), and C# lowers `lock (x)` on a field of this type to EnterScope()/Dispose(), as it does
-// for the runtime's Lock. Built on Monitor, which `coyote rewrite` controls, so Coyote explores code that locks on
-// a Lock instead of reporting "Potential deadlock or hang" for correct code (Coyote 1.7.11 does not know the type).
+// A controlled twin of C# 13's System.Threading.Lock, compiled INTO every kata's graded assembly by
+// graders/Kata.Code.targets (never into Katas.Grading, whose project leaves Twins/ out). A type declared in the compiled
+// sources wins over the runtime's type of the same name (warning CS0436), and C# lowers `lock (x)` on a field of this
+// type to EnterScope()/Dispose(), as it does for the runtime's Lock. Built on Monitor, which `coyote rewrite` controls,
+// so Coyote explores code that locks on a Lock instead of reporting "Potential deadlock or hang" for correct code
+// (Coyote 1.7.11 does not know the type).
 // Measured in kata 04: the whole loop locked but the result read after the lock block was found by Coyote in schedule 11
 // with this twin, and on real threads (the fallback without it) in 0 of 200 runs started together, 3 of 40,000 short
 // rounds; a correct Lock counter passes. In kata 06, Lock-typed account locks taken in opposite orders: Coyote names
-// both threads of the deadlock, where real threads had given a time-out that named nobody.
-// Every public member of the runtime's Lock (.NET 9/10) is here, so that student code compiles unchanged.
+// both threads of the deadlock, where real threads had given a time-out that named nobody. In kata 07, a count checked
+// outside the Lock: found in interleaving 1 on every run, where real threads caught it only by chance.
+// Every public member of the runtime's Lock (.NET 9/10) is here, and each does what the runtime's does, call by call
+// (graders/Katas.Grading.Tests/TwinLockTests.cs), so that student code compiles and runs unchanged.
 namespace System.Threading;
 
 /// <summary>Stands in for System.Threading.Lock in graded code (see the comment at the top of the file).</summary>

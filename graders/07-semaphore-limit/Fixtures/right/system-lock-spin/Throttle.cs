@@ -1,9 +1,9 @@
 namespace Katas.SemaphoreLimit;
 
 // Known right: a counter under C# 13's System.Threading.Lock, with "is a slot free?" and "take it" in ONE
-// lock block, and SpinWait between tries (Lock has no Wait/Pulse). Hard for the grader: Coyote cannot see
-// inside Lock, so every concurrency check runs on real threads, and a waiting worker never blocks (it
-// spins and sleeps), so it must not be mistaken for one that went in or gave up.
+// lock block, and SpinWait between tries (Lock has no Wait/Pulse). Hard for the grader: Coyote sees the
+// Lock only through the controlled twin, and a waiting worker never blocks (it spins and sleeps), so it
+// must not be mistaken for one that went in or gave up, and its spinning makes every schedule long.
 public sealed class Throttle
 {
     private readonly Lock _gate = new();

@@ -3,8 +3,9 @@ namespace Katas.ProducerConsumer;
 // Known right: two SemaphoreSlim count the free and the filled slots instead of Monitor.Wait, and a C# 13
 // System.Threading.Lock guards the queue. CompleteAdding hands each semaphore one extra permit, which every
 // thread that finds adding complete passes on (Release) before it leaves: one baton wakes all the waiters in
-// turn. Hard for the grader: Coyote cannot control System.Threading.Lock, so the buffer is graded by stress runs
-// on real threads; the semaphores' counts are not the queue's Count; waiters wake one after another, not at once.
+// turn. Hard for the grader: the Lock is compiled as the grader's controlled twin (Katas.Grading/Twins/Lock.cs), so
+// Coyote explores it like a `lock` on an object; the semaphores' counts are not the queue's Count; waiters wake one
+// after another, not at once.
 public sealed class BoundedBuffer<T>
 {
     private readonly Lock _gate = new();

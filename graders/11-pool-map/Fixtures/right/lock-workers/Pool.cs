@@ -2,8 +2,8 @@ namespace Katas.PoolMap;
 
 // Known right: the pool by hand with C# 13's System.Threading.Lock: maxConcurrency threads take the next index under
 // the lock, each failure is recorded under it too, and after every Join, Map throws an AggregateException of every
-// failure. Workers stop taking items once one failed. Hard for the grader: Coyote cannot see a Lock, so the checks
-// run on real threads; a record type carries each failure's index.
+// failure. Workers stop taking items once one failed. Hard for the grader: the Lock is compiled as the grader's controlled
+// twin, so Coyote explores it like a `lock` on an object; a record type carries each failure's index.
 public static class Pool
 {
     private sealed record Failure(int Index, Exception Error);
