@@ -278,7 +278,7 @@ public sealed class ChildProcessGrader
             long? killedAt = null;
             // When the child process was created (exec), read while it is there: the code's clock starts about then.
             long? createdAt = null;
-            var callEnded = new ManualResetEventSlim();
+            var callEnded = new GraderEvent();
             var watcher = new Thread(() =>
             {
                 while (!callEnded.Wait(TimeSpan.FromMilliseconds(20)))

@@ -103,7 +103,7 @@ public sealed class ThreadGrader
     {
         // Each call's output holds its thread at the first line until the other call's thread has printed its first line
         // too: both threads are inside SayHello at once, whatever the machine's timing (at most 5 s).
-        using var bothPrinting = new CountdownEvent(2);
+        using var bothPrinting = new GraderCountdown(2);
         void Meet()
         {
             bothPrinting.Signal();

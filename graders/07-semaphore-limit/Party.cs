@@ -13,7 +13,7 @@ namespace Katas.Graders.SemaphoreLimit;
 internal sealed class Party(Throttle throttle, string role, params Way[] ways)
 {
     private readonly GraderThreads _threads = new();
-    private readonly ManualResetEventSlim _leave = new();
+    private readonly GraderEvent _leave = new();
     private readonly Thread?[] _threadOf = new Thread?[ways.Length];
     private readonly long[] _cameAt = new long[ways.Length];
     private readonly long[] _inAt = new long[ways.Length];

@@ -10,7 +10,7 @@ namespace Katas.Graders.ProducerConsumer;
 internal sealed class WatchedCall<T>
 {
     private readonly GraderThreads _thread;
-    private readonly ManualResetEventSlim _ended = new(initialState: false);
+    private readonly GraderEvent _ended = new(initialState: false);
     private volatile Thread? _runner;
 
     public WatchedCall(Func<T> call)

@@ -8,8 +8,8 @@ internal sealed class LockHolder : IDisposable
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
 
-    private readonly ManualResetEventSlim _taken = new();
-    private readonly ManualResetEventSlim _release = new();
+    private readonly GraderEvent _taken = new();
+    private readonly GraderEvent _release = new();
     private readonly GraderThreads _thread = new();
     private bool _released;
 

@@ -19,7 +19,7 @@ public sealed class ParallelGrader
         // Clock-free: each model, once its training has begun, waits for the other's to begin too. Both get there
         // only if they are in training at the same time; one after another, the first waits in vain.
         var alone = AloneResults.Two;
-        using var bothTraining = new CountdownEvent(2);
+        using var bothTraining = new GraderCountdown(2);
         var waitedInVain = new List<string>();
         Action meetTheOther(string name) => () =>
         {
@@ -60,12 +60,12 @@ public sealed class ParallelGrader
         // Three models, two of them named "FastTree": the first is held until the second has trained, the second until
         // the third has, so they finish last to first. Once one hold waits in vain, the others stop holding.
         var alone = AloneResults.Three;
-        using var forestStarted = new ManualResetEventSlim();
-        using var forestTrained = new ManualResetEventSlim();
-        using var smallStarted = new ManualResetEventSlim();
-        using var smallTrained = new ManualResetEventSlim();
+        using var forestStarted = new GraderEvent();
+        using var forestTrained = new GraderEvent();
+        using var smallStarted = new GraderEvent();
+        using var smallTrained = new GraderEvent();
         var inVain = new List<string>();
-        Action holdUntil(string held, string other, ManualResetEventSlim started, ManualResetEventSlim trained) => () =>
+        Action holdUntil(string held, string other, GraderEvent started, GraderEvent trained) => () =>
         {
             lock (inVain)
             {
@@ -137,7 +137,7 @@ public sealed class ParallelGrader
     {
         // Both models finish training at the same moment, so they print at about the same moment; the grader's writer
         // notes a second thread entering it while the first is still inside.
-        using var bothTrained = new CountdownEvent(2);
+        using var bothTrained = new GraderCountdown(2);
         Action finishTogether = () =>
         {
             bothTrained.Signal();
@@ -167,7 +167,7 @@ public sealed class ParallelGrader
     public void A_failing_model_stops_CalculateQualityInParallel_with_its_error()
     {
         // FastTree's training throws once FastForest has begun training: one failure while the other model trains.
-        using var forestStarted = new ManualResetEventSlim();
+        using var forestStarted = new GraderEvent();
         var failure = new ModelFailure("FastTree");
         var forest = GradedRegressor.FastForest(beforeTraining: forestStarted.Set);
         var tree = GradedRegressor.FastTree(beforeTraining: () =>
@@ -181,7 +181,7 @@ public sealed class ParallelGrader
     [Test]
     public void Two_models_failing_at_once_stop_it_with_their_errors()
     {
-        using var bothTraining = new CountdownEvent(2);
+        using var bothTraining = new GraderCountdown(2);
         var failures = new[] { new ModelFailure("FastForest"), new ModelFailure("FastTree") };
         Action failTogether(ModelFailure failure) => () =>
         {

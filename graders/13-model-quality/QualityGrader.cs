@@ -105,7 +105,7 @@ public sealed partial class QualityGrader
         // Two calls at the same time, each with its own writer, both held in training until both are there: everything
         // a call keeps outside its own locals (a context, a writer) is then shared while both are inside.
         var alone = (Forest: AloneResults.Forest, Tree: AloneResults.Tree);
-        using var bothTraining = new CountdownEvent(2);
+        using var bothTraining = new GraderCountdown(2);
         var met = true;
         Action meet = () =>
         {

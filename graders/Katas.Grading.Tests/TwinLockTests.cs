@@ -15,7 +15,7 @@ public sealed class TwinLockTests
 {
     private static readonly TimeSpan s_short = TimeSpan.FromMilliseconds(30);
 
-    private static readonly Dictionary<string, Action<LockUnderTest, Trace>> s_scripts = new()
+    private static readonly Dictionary<string, Action<LockUnderTest, CallTrace>> s_scripts = new()
     {
         ["enter, then exit"] = (l, t) =>
         {
@@ -118,9 +118,9 @@ public sealed class TwinLockTests
     [TestCaseSource(nameof(Scripts))]
     public void The_twin_does_what_the_runtimes_Lock_does(string script)
     {
-        var runtime = new Trace();
+        var runtime = new CallTrace();
         s_scripts[script](LockUnderTest.OfRuntime(), runtime);
-        var twin = new Trace();
+        var twin = new CallTrace();
         s_scripts[script](LockUnderTest.OfTwin(), twin);
 
         TestContext.Out.WriteLine($"System.Threading.Lock: {string.Join("; ", runtime.Steps)}");
@@ -140,30 +140,6 @@ public sealed class TwinLockTests
         // A member the twin lacks would be a compile error in a student's code that the runtime's type compiles.
         Members(typeof(TwinLock)).Should().Equal(Members(typeof(RuntimeLock)));
         Members(typeof(TwinLock.Scope)).Should().Equal(Members(typeof(RuntimeLock.Scope)));
-    }
-
-    /// <summary>What each call of a script returned or threw, in order.</summary>
-    private sealed class Trace
-    {
-        public List<string> Steps { get; } = [];
-
-        public void Do(string call, Action action) => Get(call, () =>
-        {
-            action();
-            return "returned";
-        });
-
-        public void Get<T>(string call, Func<T> read)
-        {
-            try
-            {
-                Steps.Add($"{call} -> {read()}");
-            }
-            catch (Exception e)
-            {
-                Steps.Add($"{call} -> {e.GetType().Name}");
-            }
-        }
     }
 
     /// <summary>

@@ -1,0 +1,292 @@
+extern alias twins;
+
+using System.Reflection;
+using RuntimeCountdown = System.Threading.CountdownEvent;
+using RuntimeEvent = System.Threading.ManualResetEventSlim;
+using TwinCountdown = twins::System.Threading.CountdownEvent;
+using TwinEvent = twins::System.Threading.ManualResetEventSlim;
+
+namespace Katas.Grading.Tests;
+
+/// <summary>
+/// The controlled twins of ManualResetEventSlim and CountdownEvent (graders/Katas.Grading/Twins/) must behave as the
+/// runtime's types for every use a student can make of them, or a kata graded with a twin would judge code that the real
+/// type runs differently. Each script runs once on the runtime's type and once on the twin, on real threads, and records
+/// what every call returned or threw: the two records must be the same, call by call. The two types of each pair share
+/// no interface, so the scripts call them through `dynamic`, which picks the same overload by the arguments' types.
+/// </summary>
+public sealed class TwinEventTests
+{
+    private static readonly Dictionary<string, Action<Type, CallTrace>> s_eventScripts = new()
+    {
+        ["unset, set, reset"] = (type, t) =>
+        {
+            dynamic e = New(type);
+            t.Get("IsSet", () => e.IsSet);
+            t.Get("SpinCount", () => e.SpinCount);
+            t.Get("Wait(0)", () => e.Wait(0));
+            t.Get("Wait(TimeSpan.Zero)", () => e.Wait(TimeSpan.Zero));
+            t.Get("Wait(20)", () => e.Wait(20));
+            t.Do("Set", () => e.Set());
+            t.Do("Set", () => e.Set());
+            t.Get("IsSet", () => e.IsSet);
+            t.Get("Wait(0)", () => e.Wait(0));
+            t.Do("Wait()", () => e.Wait());
+            t.Get("Wait(-1)", () => e.Wait(-1));
+            t.Do("Reset", () => e.Reset());
+            t.Get("IsSet", () => e.IsSet);
+            t.Get("Wait(TimeSpan.FromMilliseconds(20))", () => e.Wait(TimeSpan.FromMilliseconds(20)));
+        },
+        ["constructors"] = (type, t) =>
+        {
+            t.Get("new(true).IsSet", () => ((dynamic)New(type, true)).IsSet);
+            t.Get("new(false, 0).SpinCount", () => ((dynamic)New(type, false, 0)).SpinCount);
+            t.Get("new(false, 2047).SpinCount", () => ((dynamic)New(type, false, 2047)).SpinCount);
+            t.Get("new(false, -1)", () => New(type, false, -1));
+            t.Get("new(false, 2048)", () => New(type, false, 2048));
+        },
+        ["time-outs out of range"] = (type, t) =>
+        {
+            dynamic e = New(type);
+            t.Get("Wait(-2)", () => e.Wait(-2));
+            t.Get("Wait(-2 ms)", () => e.Wait(TimeSpan.FromMilliseconds(-2)));
+            t.Get("Wait(int.MaxValue + 1 ms)", () => e.Wait(TimeSpan.FromMilliseconds(int.MaxValue + 1.0)));
+            t.Do("Set", () => e.Set());
+            t.Get("Wait(-2) when set", () => e.Wait(-2));
+        },
+        ["a canceled token"] = (type, t) =>
+        {
+            dynamic e = New(type);
+            using var canceled = new CancellationTokenSource();
+            canceled.Cancel();
+            t.Do("Wait(canceled)", () => e.Wait(canceled.Token));
+            t.Get("Wait(0, canceled)", () => e.Wait(0, canceled.Token));
+            t.Do("Set", () => e.Set());
+            t.Do("Wait(canceled) when set", () => e.Wait(canceled.Token));
+            t.Get("Wait(TimeSpan.Zero, canceled) when set", () => e.Wait(TimeSpan.Zero, canceled.Token));
+        },
+        ["disposed"] = (type, t) =>
+        {
+            dynamic e = New(type);
+            t.Do("Dispose", () => e.Dispose());
+            t.Get("IsSet", () => e.IsSet);
+            t.Do("Set", () => e.Set());
+            t.Get("IsSet", () => e.IsSet);
+            t.Do("Reset", () => e.Reset());
+            t.Get("Wait(0)", () => e.Wait(0));
+            t.Get("Wait(-2)", () => e.Wait(-2));
+            t.Get("Wait(-2 ms)", () => e.Wait(TimeSpan.FromMilliseconds(-2)));
+            t.Get("WaitHandle", () => e.WaitHandle);
+            t.Do("Dispose", () => e.Dispose());
+        },
+        ["the wait handle follows the event"] = (type, t) =>
+        {
+            dynamic e = New(type, true);
+            WaitHandle handle = e.WaitHandle;
+            t.Get("WaitOne(0)", () => handle.WaitOne(0));
+            t.Do("Reset", () => e.Reset());
+            t.Get("WaitOne(0)", () => handle.WaitOne(0));
+            t.Do("Set", () => e.Set());
+            t.Get("WaitOne(0)", () => handle.WaitOne(0));
+            t.Get("the same handle", () => ReferenceEquals(handle, e.WaitHandle));
+        },
+        ["a waiting thread goes on when another sets"] = (type, t) =>
+        {
+            dynamic e = New(type);
+            var waiter = OnThread(() => e.Wait(10_000));
+            Thread.Sleep(30);
+            t.Do("Set", () => e.Set());
+            t.Get("the waiter's Wait(10 s)", () => waiter.Result());
+        },
+        ["a waiting thread stops when its token is canceled"] = (type, t) =>
+        {
+            dynamic e = New(type);
+            using var cancel = new CancellationTokenSource();
+            var waiter = OnThread(() => e.Wait(10_000, cancel.Token));
+            Thread.Sleep(30);
+            t.Do("Cancel", cancel.Cancel);
+            t.Get("the waiter's Wait(10 s, token)", () => waiter.Result());
+            t.Get("IsSet", () => e.IsSet);
+        },
+    };
+
+    private static readonly Dictionary<string, Action<Type, CallTrace>> s_countdownScripts = new()
+    {
+        ["count down, reset, add"] = (type, t) =>
+        {
+            dynamic c = New(type, 2);
+            t.Get("CurrentCount", () => c.CurrentCount);
+            t.Get("InitialCount", () => c.InitialCount);
+            t.Get("IsSet", () => c.IsSet);
+            t.Get("Wait(0)", () => c.Wait(0));
+            t.Get("Signal", () => c.Signal());
+            t.Get("Signal", () => c.Signal());
+            t.Get("IsSet", () => c.IsSet);
+            t.Get("Wait(0)", () => c.Wait(0));
+            t.Get("Signal", () => c.Signal());
+            t.Get("CurrentCount", () => c.CurrentCount);
+            t.Do("AddCount", () => c.AddCount());
+            t.Get("TryAddCount", () => c.TryAddCount());
+            t.Do("Reset", () => c.Reset());
+            t.Get("CurrentCount", () => c.CurrentCount);
+            t.Do("AddCount(3)", () => c.AddCount(3));
+            t.Get("TryAddCount(2)", () => c.TryAddCount(2));
+            t.Get("CurrentCount", () => c.CurrentCount);
+            t.Get("InitialCount", () => c.InitialCount);
+            t.Get("Signal(8)", () => c.Signal(8));
+            t.Get("Signal(7)", () => c.Signal(7));
+            t.Get("IsSet", () => c.IsSet);
+            t.Do("Reset(0)", () => c.Reset(0));
+            t.Get("IsSet", () => c.IsSet);
+            t.Get("InitialCount", () => c.InitialCount);
+            t.Do("Reset(1)", () => c.Reset(1));
+            t.Get("Wait(TimeSpan.FromMilliseconds(20))", () => c.Wait(TimeSpan.FromMilliseconds(20)));
+        },
+        ["arguments out of range"] = (type, t) =>
+        {
+            t.Get("new(-1)", () => New(type, -1));
+            t.Get("new(0).IsSet", () => ((dynamic)New(type, 0)).IsSet);
+            dynamic c = New(type, 1);
+            t.Get("Signal(0)", () => c.Signal(0));
+            t.Get("Signal(-1)", () => c.Signal(-1));
+            t.Do("AddCount(0)", () => c.AddCount(0));
+            t.Get("TryAddCount(-1)", () => c.TryAddCount(-1));
+            t.Do("AddCount(int.MaxValue)", () => c.AddCount(int.MaxValue));
+            t.Get("TryAddCount(int.MaxValue)", () => c.TryAddCount(int.MaxValue));
+            t.Do("Reset(-1)", () => c.Reset(-1));
+            t.Get("Wait(-2)", () => c.Wait(-2));
+            t.Get("Wait(int.MaxValue + 1 ms)", () => c.Wait(TimeSpan.FromMilliseconds(int.MaxValue + 1.0)));
+            t.Get("CurrentCount", () => c.CurrentCount);
+        },
+        ["a canceled token"] = (type, t) =>
+        {
+            dynamic c = New(type, 0);
+            using var canceled = new CancellationTokenSource();
+            canceled.Cancel();
+            t.Do("Wait(canceled) when set", () => c.Wait(canceled.Token));
+            t.Get("Wait(-2, canceled)", () => c.Wait(-2, canceled.Token));
+        },
+        ["disposed"] = (type, t) =>
+        {
+            dynamic c = New(type, 2);
+            t.Do("Dispose", () => c.Dispose());
+            t.Get("CurrentCount", () => c.CurrentCount);
+            t.Get("IsSet", () => c.IsSet);
+            t.Get("Signal", () => c.Signal());
+            t.Get("Signal(0)", () => c.Signal(0));
+            t.Get("Signal(1)", () => c.Signal(1));
+            t.Do("AddCount", () => c.AddCount());
+            t.Get("TryAddCount(0)", () => c.TryAddCount(0));
+            t.Do("Reset", () => c.Reset());
+            t.Do("Reset(-1)", () => c.Reset(-1));
+            t.Get("Wait(0)", () => c.Wait(0));
+            t.Get("Wait(-2)", () => c.Wait(-2));
+            t.Get("WaitHandle", () => c.WaitHandle);
+            t.Do("Dispose", () => c.Dispose());
+        },
+        ["a waiting thread goes on at the last signal"] = (type, t) =>
+        {
+            dynamic c = New(type, 2);
+            var waiter = OnThread(() => c.Wait(10_000));
+            Thread.Sleep(30);
+            t.Get("Signal", () => c.Signal());
+            Thread.Sleep(30);
+            t.Get("the waiter has returned", () => waiter.Done);
+            t.Get("Signal", () => c.Signal());
+            t.Get("the waiter's Wait(10 s)", () => waiter.Result());
+        },
+    };
+
+    public static IEnumerable<string> EventScripts => s_eventScripts.Keys;
+
+    public static IEnumerable<string> CountdownScripts => s_countdownScripts.Keys;
+
+    [TestCaseSource(nameof(EventScripts))]
+    public void The_twin_does_what_the_runtimes_ManualResetEventSlim_does(string script) =>
+        SameSteps(s_eventScripts[script], typeof(RuntimeEvent), typeof(TwinEvent));
+
+    [TestCaseSource(nameof(CountdownScripts))]
+    public void The_twin_does_what_the_runtimes_CountdownEvent_does(string script) =>
+        SameSteps(s_countdownScripts[script], typeof(RuntimeCountdown), typeof(TwinCountdown));
+
+    [TestCase(typeof(RuntimeEvent), typeof(TwinEvent))]
+    [TestCase(typeof(RuntimeCountdown), typeof(TwinCountdown))]
+    public void The_twin_has_every_public_and_protected_member_of_the_runtimes_type(Type runtime, Type twin)
+    {
+        static IEnumerable<string> Members(Type type) =>
+            type.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                .Where(member => member switch
+                {
+                    MethodBase method => method.IsPublic || method.IsFamily || method.IsFamilyOrAssembly,
+                    PropertyInfo property => property.GetMethod is { } get && (get.IsPublic || get.IsFamily),
+                    _ => false,
+                })
+                .Select(member => member.ToString()!)
+                .Order(StringComparer.Ordinal);
+
+        // A member the twin lacks would be a compile error in a student's code that the runtime's type compiles.
+        Members(twin).Should().Equal(Members(runtime));
+        twin.IsSealed.Should().Be(runtime.IsSealed, "a student may derive from it");
+    }
+
+    private static void SameSteps(Action<Type, CallTrace> script, Type runtimeType, Type twinType)
+    {
+        var runtime = new CallTrace();
+        script(runtimeType, runtime);
+        var twin = new CallTrace();
+        script(twinType, twin);
+
+        TestContext.Out.WriteLine($"{runtimeType.FullName}: {string.Join("; ", runtime.Steps)}");
+        runtime.Steps.Should().NotBeEmpty();
+        twin.Steps.Should().Equal(runtime.Steps, "the twin must return and throw what the runtime's type does, call by call");
+    }
+
+    /// <summary>A new instance; what the constructor throws is thrown as is (not wrapped in TargetInvocationException).</summary>
+    private static object New(Type type, params object[] arguments)
+    {
+        try
+        {
+            return Activator.CreateInstance(type, arguments)!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is { } thrown)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(thrown).Throw();
+            throw;
+        }
+    }
+
+    private static Waiter OnThread(Func<object> wait) => new(wait);
+
+    /// <summary>A wait on a thread of its own; its result or exception, read once it has returned.</summary>
+    private sealed class Waiter
+    {
+        private readonly Thread _thread;
+        private object? _result;
+        private Exception? _thrown;
+
+        public Waiter(Func<object> wait)
+        {
+            _thread = new Thread(() =>
+            {
+                try
+                {
+                    _result = wait();
+                }
+                catch (Exception e)
+                {
+                    _thrown = e;
+                }
+            })
+            { IsBackground = true };
+            _thread.Start();
+        }
+
+        public bool Done => !_thread.IsAlive;
+
+        public object Result()
+        {
+            _thread.Join(TimeSpan.FromSeconds(20)).Should().BeTrue("the waiter must return");
+            return _thrown is null ? _result! : throw _thrown;
+        }
+    }
+}
