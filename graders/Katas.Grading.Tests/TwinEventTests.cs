@@ -1,6 +1,6 @@
 extern alias twins;
-
 using System.Reflection;
+using static Katas.Grading.Tests.TwinScript;
 using RuntimeCountdown = System.Threading.CountdownEvent;
 using RuntimeEvent = System.Threading.ManualResetEventSlim;
 using TwinCountdown = twins::System.Threading.CountdownEvent;
@@ -239,54 +239,5 @@ public sealed class TwinEventTests
         TestContext.Out.WriteLine($"{runtimeType.FullName}: {string.Join("; ", runtime.Steps)}");
         runtime.Steps.Should().NotBeEmpty();
         twin.Steps.Should().Equal(runtime.Steps, "the twin must return and throw what the runtime's type does, call by call");
-    }
-
-    /// <summary>A new instance; what the constructor throws is thrown as is (not wrapped in TargetInvocationException).</summary>
-    private static object New(Type type, params object[] arguments)
-    {
-        try
-        {
-            return Activator.CreateInstance(type, arguments)!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is { } thrown)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(thrown).Throw();
-            throw;
-        }
-    }
-
-    private static Waiter OnThread(Func<object> wait) => new(wait);
-
-    /// <summary>A wait on a thread of its own; its result or exception, read once it has returned.</summary>
-    private sealed class Waiter
-    {
-        private readonly Thread _thread;
-        private object? _result;
-        private Exception? _thrown;
-
-        public Waiter(Func<object> wait)
-        {
-            _thread = new Thread(() =>
-            {
-                try
-                {
-                    _result = wait();
-                }
-                catch (Exception e)
-                {
-                    _thrown = e;
-                }
-            })
-            { IsBackground = true };
-            _thread.Start();
-        }
-
-        public bool Done => !_thread.IsAlive;
-
-        public object Result()
-        {
-            _thread.Join(TimeSpan.FromSeconds(20)).Should().BeTrue("the waiter must return");
-            return _thrown is null ? _result! : throw _thrown;
-        }
     }
 }

@@ -4,9 +4,9 @@ namespace Katas.SemaphoreLimit;
 
 // Known right: the lesson's Queue as a semaphore. A BlockingCollection with boundedCapacity = limit holds one
 // token per worker inside: Add blocks while it is full (Enter), TryTake takes a token out (Exit) and fails
-// when there is none (an Exit without an Enter). Hard for the grader: Coyote cannot see inside
-// BlockingCollection, so the checks run on real threads; the waits are inside the collection's own
-// SemaphoreSlim, which a grader's interrupt reaches.
+// when there is none (an Exit without an Enter). Hard for the grader: Coyote cannot see inside the runtime's
+// BlockingCollection; it explores the controlled twin the grader compiles in instead, and the waits are inside
+// the collection.
 public sealed class Throttle
 {
     private readonly BlockingCollection<byte> _inside;
