@@ -1,43 +1,71 @@
 #!/usr/bin/env python3
 """How the suite's grader checks were decided: Coyote, the stress fallback on real threads, or real threads by design.
 
-Input: the file the suite wrote with KATAS_DECIDED_BY=<file> (kata, version, check, outcome, how; tab-separated), e.g.
+Input: files the suite wrote with KATAS_DECIDED_BY=<file> (kata, version, check, outcome, how; tab-separated), e.g.
     KATAS_DECIDED_BY=$PWD/artifacts/decided-by.tsv dotnet test graders/Katas.Grading.Tests
-Output: a Markdown table per kata (for bench/RESULTS.md), then every check a fallback decided, by kata and version.
+    python3 bench/decided-by.py artifacts/decided-by.tsv                 # one table
+    python3 bench/decided-by.py --before old.tsv new.tsv [more-new.tsv]  # before and after, side by side
+Later files (and later lines) win for the same kata, version and check: a partial rerun can update a full run.
 Only concurrency checks count in the share (Coyote + stress); "real threads" checks (speed, processes, plain calls)
-are listed apart. A wrong fixture runs only the checks it must fail.
+are listed apart. A wrong fixture runs only the checks it must fail. Then: every check a fallback decided.
 """
+import argparse
 import collections
-import sys
 
 
-def main(path):
-    rows = [line.rstrip("\n").split("\t") for line in open(path, encoding="utf-8") if line.strip()]
-    # A version graded twice (a rerun) counts once: its last line per check wins.
+def load(paths):
     last = {}
-    for kata, version, check, outcome, how in rows:
-        last[(kata, version, check)] = (outcome, how)
+    for path in paths:
+        for line in open(path, encoding="utf-8"):
+            if line.strip():
+                kata, version, check, outcome, how = line.rstrip("\n").split("\t")
+                last[(kata, version, check)] = (outcome, how)
+    return last
 
-    table = collections.defaultdict(lambda: collections.Counter())
-    stress = collections.defaultdict(list)
-    for (kata, version, check), (outcome, how) in sorted(last.items()):
+
+def counts(last):
+    table = collections.defaultdict(collections.Counter)
+    for (kata, version, _), (_, how) in last.items():
         group = "reference" if version == "reference" else version.split("/")[0]
         table[(kata, group)][how] += 1
+    return table
+
+
+def share(c):
+    concurrency = c["coyote"] + c["stress"]
+    return f"{100 * c['coyote'] / concurrency:.0f}%" if concurrency else "-"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--before", nargs="*", default=[])
+    parser.add_argument("after", nargs="+")
+    args = parser.parse_args()
+    after = load(args.after)
+    now = counts(after)
+    if args.before:
+        then = counts(load(args.before))
+        print("| kata | code | concurrency checks before: Coyote / stress | after: Coyote / stress | Coyote's share before → after |")
+        print("|---|---|---:|---:|---:|")
+        for key in sorted(set(now) | set(then)):
+            b, a = then.get(key, collections.Counter()), now.get(key, collections.Counter())
+            if b["coyote"] + b["stress"] + a["coyote"] + a["stress"] == 0:
+                continue
+            print(f"| {key[0]} | {key[1]} | {b['coyote']} / {b['stress']} | {a['coyote']} / {a['stress']} | {share(b)} → {share(a)} |")
+    else:
+        print("| kata | code | checks | by Coyote | by stress runs | on real threads by design | Coyote's share of concurrency checks |")
+        print("|---|---|---:|---:|---:|---:|---:|")
+        for (kata, group), c in sorted(now.items()):
+            print(f"| {kata} | {group} | {sum(c.values())} | {c['coyote']} | {c['stress']} | {c['real threads']} | {share(c)} |")
+
+    stress = collections.defaultdict(lambda: collections.defaultdict(list))
+    for (kata, version, check), (outcome, how) in sorted(after.items()):
         if how == "stress":
-            stress[kata].append(f"{version}: {check} ({outcome})")
-
-    print("| kata | code | checks | by Coyote | by stress runs | on real threads by design | Coyote's share of concurrency checks |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for (kata, group), counts in sorted(table.items()):
-        concurrency = counts["coyote"] + counts["stress"]
-        share = f"{100 * counts['coyote'] / concurrency:.0f}%" if concurrency else "-"
-        print(f"| {kata} | {group} | {sum(counts.values())} | {counts['coyote']} | {counts['stress']} | "
-              f"{counts['real threads']} | {share} |")
-
+            stress[kata][version].append(check)
     print()
     for kata in sorted(stress):
-        print(f"- {kata}, decided by stress runs: " + "; ".join(stress[kata]))
+        print(f"- {kata}: " + "; ".join(f"{version} ({len(checks)})" for version, checks in stress[kata].items()))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "artifacts/decided-by.tsv")
+    main()
