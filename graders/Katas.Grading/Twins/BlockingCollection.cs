@@ -112,13 +112,13 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
 
     public bool TryAdd(T item) => TryAddWithin(item, 0, CancellationToken.None);
 
-    public bool TryAdd(T item, TimeSpan timeout) => TryAddWithin(item, Milliseconds(timeout), CancellationToken.None);
+    public bool TryAdd(T item, TimeSpan timeout) => TryAddWithin(item, TwinWaits.Milliseconds(timeout), CancellationToken.None);
 
     public bool TryAdd(T item, int millisecondsTimeout) => TryAdd(item, millisecondsTimeout, CancellationToken.None);
 
     public bool TryAdd(T item, int millisecondsTimeout, CancellationToken cancellationToken)
     {
-        ValidateTimeout(millisecondsTimeout);
+        TwinWaits.Validate(millisecondsTimeout);
         return TryAddWithin(item, millisecondsTimeout, cancellationToken);
     }
 
@@ -131,13 +131,13 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
 
     public bool TryTake([MaybeNullWhen(false)] out T item) => TryTakeWithin(out item, 0, CancellationToken.None);
 
-    public bool TryTake([MaybeNullWhen(false)] out T item, TimeSpan timeout) => TryTakeWithin(out item, Milliseconds(timeout), CancellationToken.None);
+    public bool TryTake([MaybeNullWhen(false)] out T item, TimeSpan timeout) => TryTakeWithin(out item, TwinWaits.Milliseconds(timeout), CancellationToken.None);
 
     public bool TryTake([MaybeNullWhen(false)] out T item, int millisecondsTimeout) => TryTake(out item, millisecondsTimeout, CancellationToken.None);
 
     public bool TryTake([MaybeNullWhen(false)] out T item, int millisecondsTimeout, CancellationToken cancellationToken)
     {
-        ValidateTimeout(millisecondsTimeout);
+        TwinWaits.Validate(millisecondsTimeout);
         return TryTakeWithin(out item, millisecondsTimeout, cancellationToken);
     }
 
@@ -260,7 +260,7 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
 
     public static int TryAddToAny(BlockingCollection<T>[] collections, T item, TimeSpan timeout)
     {
-        var milliseconds = Milliseconds(timeout);
+        var milliseconds = TwinWaits.Milliseconds(timeout);
         ValidateCollections(collections, adding: true);
         return TryAddToAnyWithin(collections, item, milliseconds, CancellationToken.None);
     }
@@ -270,7 +270,7 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
 
     public static int TryAddToAny(BlockingCollection<T>[] collections, T item, int millisecondsTimeout, CancellationToken cancellationToken)
     {
-        ValidateTimeout(millisecondsTimeout);
+        TwinWaits.Validate(millisecondsTimeout);
         ValidateCollections(collections, adding: true);
         return TryAddToAnyWithin(collections, item, millisecondsTimeout, cancellationToken);
     }
@@ -287,7 +287,7 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
 
     public static int TryTakeFromAny(BlockingCollection<T>[] collections, out T? item, TimeSpan timeout)
     {
-        var milliseconds = Milliseconds(timeout);
+        var milliseconds = TwinWaits.Milliseconds(timeout);
         ValidateCollections(collections, adding: false);
         return TryTakeFromAnyWithin(collections, out item, milliseconds, throwWhenAllDone: false, CancellationToken.None);
     }
@@ -297,7 +297,7 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
 
     public static int TryTakeFromAny(BlockingCollection<T>[] collections, out T? item, int millisecondsTimeout, CancellationToken cancellationToken)
     {
-        ValidateTimeout(millisecondsTimeout);
+        TwinWaits.Validate(millisecondsTimeout);
         ValidateCollections(collections, adding: false);
         return TryTakeFromAnyWithin(collections, out item, millisecondsTimeout, throwWhenAllDone: false, cancellationToken);
     }
@@ -311,8 +311,8 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
             throw new InvalidOperationException("The collection has been marked as complete with regards to additions.");
         }
 
-        using var registration = WakeOn(cancellationToken);
-        var deadline = Deadline(millisecondsTimeout);
+        using var registration = TwinWaits.WakeOn(cancellationToken, s_gate);
+        var deadline = TwinWaits.Deadline(millisecondsTimeout);
         lock (s_gate)
         {
             while (!HasRoom)
@@ -349,8 +349,8 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
             return false;
         }
 
-        using var registration = WakeOn(cancellationToken);
-        var deadline = Deadline(millisecondsTimeout);
+        using var registration = TwinWaits.WakeOn(cancellationToken, s_gate);
+        var deadline = TwinWaits.Deadline(millisecondsTimeout);
         lock (s_gate)
         {
             while (true)
@@ -375,8 +375,8 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
     private static int TryAddToAnyWithin(BlockingCollection<T>[] collections, T item, int millisecondsTimeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var registration = WakeOn(cancellationToken);
-        var deadline = Deadline(millisecondsTimeout);
+        using var registration = TwinWaits.WakeOn(cancellationToken, s_gate);
+        var deadline = TwinWaits.Deadline(millisecondsTimeout);
         lock (s_gate)
         {
             while (true)
@@ -414,8 +414,8 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var registration = WakeOn(cancellationToken);
-        var deadline = Deadline(millisecondsTimeout);
+        using var registration = TwinWaits.WakeOn(cancellationToken, s_gate);
+        var deadline = TwinWaits.Deadline(millisecondsTimeout);
         lock (s_gate)
         {
             while (true)
@@ -450,38 +450,13 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
     private static bool Wait(long deadline, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (deadline == long.MaxValue)
+        if (!TwinWaits.Wait(s_gate, deadline))
         {
-            Monitor.Wait(s_gate);
-        }
-        else
-        {
-            var left = deadline - Environment.TickCount64;
-            if (left <= 0)
-            {
-                return false;
-            }
-
-            Monitor.Wait(s_gate, (int)left);
+            return false;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         return true;
-    }
-
-    private static long Deadline(int millisecondsTimeout) =>
-        millisecondsTimeout == Timeout.Infinite ? long.MaxValue : Environment.TickCount64 + millisecondsTimeout;
-
-    // Registered outside the gate: disposing a registration waits for a running callback, which needs the gate.
-    private static CancellationTokenRegistration WakeOn(CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled ? cancellationToken.Register(WakeAll) : default;
-
-    private static void WakeAll()
-    {
-        lock (s_gate)
-        {
-            Monitor.PulseAll(s_gate);
-        }
     }
 
     private static void ValidateCollections(BlockingCollection<T>[] collections, bool adding)
@@ -515,27 +490,6 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
                 throw new ArgumentException("At least one of the specified collections is marked as complete with regards to additions.", nameof(collections));
             }
         }
-    }
-
-    private static void ValidateTimeout(int millisecondsTimeout)
-    {
-        if (millisecondsTimeout < Timeout.Infinite)
-        {
-            throw new ArgumentOutOfRangeException(nameof(millisecondsTimeout), millisecondsTimeout,
-                "The specified timeout must represent a value between -1 and Int32.MaxValue, inclusive.");
-        }
-    }
-
-    private static int Milliseconds(TimeSpan timeout)
-    {
-        var milliseconds = (long)timeout.TotalMilliseconds;
-        if (milliseconds is < -1 or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout,
-                "The specified timeout must represent a value between -1 and Int32.MaxValue, inclusive.");
-        }
-
-        return (int)milliseconds;
     }
 
     private void CheckDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

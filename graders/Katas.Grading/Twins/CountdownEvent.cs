@@ -148,16 +148,16 @@ public class CountdownEvent : IDisposable
 
     public void Wait(CancellationToken cancellationToken) => Wait(Timeout.Infinite, cancellationToken);
 
-    public bool Wait(TimeSpan timeout) => Wait(Milliseconds(timeout), CancellationToken.None);
+    public bool Wait(TimeSpan timeout) => Wait(TwinWaits.Milliseconds(timeout), CancellationToken.None);
 
-    public bool Wait(TimeSpan timeout, CancellationToken cancellationToken) => Wait(Milliseconds(timeout), cancellationToken);
+    public bool Wait(TimeSpan timeout, CancellationToken cancellationToken) => Wait(TwinWaits.Milliseconds(timeout), cancellationToken);
 
     public bool Wait(int millisecondsTimeout) => Wait(millisecondsTimeout, CancellationToken.None);
 
     /// <summary>Waits until the count reaches zero (true), the time-out passes (false) or the token is canceled (throws).</summary>
     public bool Wait(int millisecondsTimeout, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(millisecondsTimeout, Timeout.Infinite);
+        TwinWaits.Validate(millisecondsTimeout);
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
         return IsSet || _event.Wait(millisecondsTimeout, cancellationToken);
@@ -179,15 +179,4 @@ public class CountdownEvent : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
-
-    private static int Milliseconds(TimeSpan timeout)
-    {
-        var milliseconds = (long)timeout.TotalMilliseconds;
-        if (milliseconds is < -1 or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout));
-        }
-
-        return (int)milliseconds;
-    }
 }

@@ -84,9 +84,9 @@ public class ManualResetEventSlim : IDisposable
 
     public void Wait(CancellationToken cancellationToken) => Wait(Timeout.Infinite, cancellationToken);
 
-    public bool Wait(TimeSpan timeout) => Wait(Milliseconds(timeout), CancellationToken.None);
+    public bool Wait(TimeSpan timeout) => Wait(TwinWaits.Milliseconds(timeout), CancellationToken.None);
 
-    public bool Wait(TimeSpan timeout, CancellationToken cancellationToken) => Wait(Milliseconds(timeout), cancellationToken);
+    public bool Wait(TimeSpan timeout, CancellationToken cancellationToken) => Wait(TwinWaits.Milliseconds(timeout), cancellationToken);
 
     public bool Wait(int millisecondsTimeout) => Wait(millisecondsTimeout, CancellationToken.None);
 
@@ -95,7 +95,7 @@ public class ManualResetEventSlim : IDisposable
     {
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
-        ArgumentOutOfRangeException.ThrowIfLessThan(millisecondsTimeout, Timeout.Infinite);
+        TwinWaits.Validate(millisecondsTimeout);
         if (_isSet)
         {
             return true;
@@ -106,28 +106,17 @@ public class ManualResetEventSlim : IDisposable
             return false;
         }
 
-        // Registered outside the lock, as the runtime does: disposing a registration waits for a running callback,
-        // which needs the lock.
-        using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(WakeWaiters) : default;
-        var deadline = millisecondsTimeout == Timeout.Infinite ? long.MaxValue : Environment.TickCount64 + millisecondsTimeout;
+        using var registration = TwinWaits.WakeOn(cancellationToken, _gate);
+        var deadline = TwinWaits.Deadline(millisecondsTimeout);
         lock (_gate)
         {
             while (!_isSet)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (millisecondsTimeout == Timeout.Infinite)
-                {
-                    Monitor.Wait(_gate);
-                    continue;
-                }
-
-                var left = deadline - Environment.TickCount64;
-                if (left <= 0)
+                if (!TwinWaits.Wait(_gate, deadline))
                 {
                     return false;
                 }
-
-                Monitor.Wait(_gate, (int)left);
             }
 
             return true;
@@ -158,24 +147,5 @@ public class ManualResetEventSlim : IDisposable
         }
     }
 
-    private void WakeWaiters()
-    {
-        lock (_gate)
-        {
-            Monitor.PulseAll(_gate);
-        }
-    }
-
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
-
-    private static int Milliseconds(TimeSpan timeout)
-    {
-        var milliseconds = (long)timeout.TotalMilliseconds;
-        if (milliseconds is < -1 or > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout));
-        }
-
-        return (int)milliseconds;
-    }
 }
