@@ -213,20 +213,7 @@ public sealed class TwinEventTests
     [TestCase(typeof(RuntimeCountdown), typeof(TwinCountdown))]
     public void The_twin_has_every_public_and_protected_member_of_the_runtimes_type(Type runtime, Type twin)
     {
-        static IEnumerable<string> Members(Type type) =>
-            type.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
-                .Where(member => member switch
-                {
-                    MethodBase method => method.IsPublic || method.IsFamily || method.IsFamilyOrAssembly,
-                    PropertyInfo property => property.GetMethod is { } get && (get.IsPublic || get.IsFamily),
-                    _ => false,
-                })
-                .Select(member => member.ToString()!)
-                .Order(StringComparer.Ordinal);
-
-        // A member the twin lacks would be a compile error in a student's code that the runtime's type compiles.
-        Members(twin).Should().Equal(Members(runtime));
-        twin.IsSealed.Should().Be(runtime.IsSealed, "a student may derive from it");
+        MustHaveTheSurfaceOf(twin, runtime);
     }
 
     private static void SameSteps(Action<Type, CallTrace> script, Type runtimeType, Type twinType)
