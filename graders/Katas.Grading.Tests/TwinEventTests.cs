@@ -1,5 +1,4 @@
 extern alias twins;
-using System.Reflection;
 using static Katas.Grading.Tests.TwinScript;
 using RuntimeCountdown = System.Threading.CountdownEvent;
 using RuntimeEvent = System.Threading.ManualResetEventSlim;
