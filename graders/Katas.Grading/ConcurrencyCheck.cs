@@ -120,7 +120,7 @@ public sealed class ConcurrencyCheck
         var run = StressIteration ?? Iteration;
         var budget = System.Diagnostics.Stopwatch.StartNew();
         int runs = 0, overlapping = 0;
-        while (StressRunsMustOverlap ? overlapping < StressRuns && (runs < StressRuns || budget.Elapsed < StressBudget) : runs < StressRuns)
+        while (MoreStressRuns(runs, overlapping, budget.Elapsed))
         {
             runs++;
             using var overlap = StressRunOverlap.Begin();
@@ -170,6 +170,14 @@ public sealed class ConcurrencyCheck
                 $"wanted {StressRuns}). A race shows only then: grade again on a quieter machine to be sure.");
         }
     }
+
+    /// <summary>
+    /// Whether another stress run is due: until <see cref="StressRuns"/> runs, or with <see cref="StressRunsMustOverlap"/>
+    /// until that many overlapped (at least <see cref="StressRuns"/> runs, more only within <see cref="StressBudget"/>).
+    /// </summary>
+    private bool MoreStressRuns(int runs, int overlapping, TimeSpan elapsed) => StressRunsMustOverlap
+        ? overlapping < StressRuns && (runs < StressRuns || elapsed < StressBudget)
+        : runs < StressRuns;
 
     private string OfPlanned() => StressRunsMustOverlap ? "" : $" of {StressRuns}";
 
