@@ -315,6 +315,15 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
         var deadline = TwinWaits.Deadline(millisecondsTimeout);
         lock (s_gate)
         {
+            // Again under the gate, with the add: the runtime's CompleteAdding waits for the Adds already under way, so
+            // an Add that returns after CompleteAdding has returned is never left untaken. Checked only before the gate,
+            // a CompleteAdding in between let this Add in after the consumers had stopped (Coyote found it in kata 08's
+            // blocking-collection-buffer fixture, interleaving 72).
+            if (_addingCompleted)
+            {
+                throw new InvalidOperationException("The collection has been marked as complete with regards to additions.");
+            }
+
             while (!HasRoom)
             {
                 if (!Wait(deadline, cancellationToken))
