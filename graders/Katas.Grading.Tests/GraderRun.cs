@@ -20,7 +20,9 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
 
     /// <param name="artifacts">Where this run builds (dotnet's --artifacts-path): runs with different folders can run at once.</param>
     /// <param name="onlyTests">Grader test methods to run (all when empty).</param>
-    public static GraderRun Start(string target, string kataSource, string artifacts, IReadOnlyCollection<string>? onlyTests = null)
+    /// <param name="properties">More MSBuild properties, as name=value.</param>
+    public static GraderRun Start(
+        string target, string kataSource, string artifacts, IReadOnlyCollection<string>? onlyTests = null, IReadOnlyCollection<string>? properties = null)
     {
         var results = Directory.CreateTempSubdirectory("katas-trx-").FullName;
         var arguments = new List<string>
@@ -28,6 +30,7 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
             "test", target, "--no-restore", $"-p:KataSource={kataSource}", "--artifacts-path", artifacts,
             "--logger", "trx", $"-p:GraderResultsDirectory={results}",
         };
+        arguments.AddRange((properties ?? []).Select(property => $"-p:{property}"));
         if (onlyTests is { Count: > 0 })
         {
             arguments.AddRange(["--filter", string.Join("|", onlyTests.Select(test => $"FullyQualifiedName~.{test}"))]);

@@ -67,6 +67,11 @@ public sealed class ConcurrencyCheck
             }
 
             // The rewritten run below sent this test here: real threads, running the code as compiled.
+            if (KataInfo.ExplainTwinsFallback(KataType) is { } fallback)
+            {
+                TestContext.Out.WriteLine(fallback);
+            }
+
             if (uncontrolled.Count > 0)
             {
                 TestContext.Out.WriteLine(ExplainStressGrading(uncontrolled));
