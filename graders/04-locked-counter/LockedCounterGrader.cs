@@ -116,13 +116,14 @@ public sealed class LockedCounterGrader
     [Test]
     public void X_read_while_the_operations_run_shows_a_value_of_x()
     {
+        var runs = new Scene<ReadsDuringOperations>();
         new ConcurrencyCheck
         {
             KataType = typeof(SharedCounter),
             Property = "X, read on a third thread while both operations run, shows a value x had and disturbs nothing",
-            Iteration = () => ReadsDuringOperations.Run(3, 6).MustShowOnlyValuesOfX(),
-            StressIteration = () => ReadsDuringOperations.Run(30_000, 60_000).MustShowOnlyValuesOfX(),
-            ExplainDeadlock = ReadsDuringOperations.ExplainDeadlock,
+            Iteration = () => ReadsDuringOperations.Run(runs, 3, 6).MustShowOnlyValuesOfX(),
+            StressIteration = () => ReadsDuringOperations.Run(runs, 30_000, 60_000).MustShowOnlyValuesOfX(),
+            ExplainDeadlock = ReadsDuringOperations.ExplainDeadlock(runs),
             ReadNext = ReadNext,
         }.Verify();
     }
@@ -130,16 +131,18 @@ public sealed class LockedCounterGrader
     [Test]
     public void The_lesson_program_runs_the_operations_on_two_threads_at_once()
     {
+        var printers = new Scene<PrintingThreads>();
         new ConcurrencyCheck
         {
             KataType = typeof(SharedCounter),
             Property = "LockedCounterProgram.Run starts both operations on two threads at the same time, and each thread prints its result",
-            Iteration = () => ProgramPrintsFromTwoThreads(3, 6),
-            StressIteration = () => ProgramPrintsFromTwoThreads(30, 60),
+            Iteration = () => ProgramPrintsFromTwoThreads(printers, 3, 6),
+            StressIteration = () => ProgramPrintsFromTwoThreads(printers, 30, 60),
             // The property does not depend on timing: a program that runs one operation after the other does so every time.
             StressRuns = 3,
             StressTimeLimit = s_printPatience + s_runLimit,
-            ExplainDeadlock = ExplainLonePrinter,
+            ExplainDeadlock = printers.Explain(
+                output => LonePrinter(output, "while that thread waited"), "Deadlock: LockedCounterProgram.Run never returned."),
             ReadNext = ReadNext,
         }.Verify();
     }
@@ -188,9 +191,9 @@ public sealed class LockedCounterGrader
             $"{secondTarget}; any other value means the two threads raced, like the lesson's 3058716.");
     }
 
-    private static void ProgramPrintsFromTwoThreads(int firstTarget, int secondTarget)
+    private static void ProgramPrintsFromTwoThreads(Scene<PrintingThreads> printers, int firstTarget, int secondTarget)
     {
-        var output = PrintingThreads.Create(s_printPatience);
+        var output = printers.Play(new PrintingThreads(s_printPatience));
         LockedCounterProgram.Run(output, firstTarget, secondTarget);
 
         var lines = output.Lines();
@@ -202,10 +205,6 @@ public sealed class LockedCounterGrader
             $"LockedCounterProgram.Run printed {Printed(lines)}, both from one thread. Each operation runs on a thread of its " +
             "own, and that thread prints what its operation returned, as the lesson's threads did.");
     }
-
-    private static string ExplainLonePrinter() => PrintingThreads.Last is { } output
-        ? LonePrinter(output, "while that thread waited")
-        : "Deadlock: LockedCounterProgram.Run never returned.";
 
     private static string LonePrinter(PrintingThreads output, string when)
     {

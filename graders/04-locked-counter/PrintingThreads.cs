@@ -16,20 +16,13 @@ namespace Katas.Graders.LockedCounter;
 /// </remarks>
 internal sealed class PrintingThreads(TimeSpan patience) : TextWriter
 {
-    private static PrintingThreads? s_last;
     private readonly object _gate = new();
     private readonly Dictionary<int, StringBuilder> _partial = [];
     private readonly List<(string Line, int Thread)> _lines = [];
     private int _waiting;
     private bool _waitedInVain;
 
-    /// <summary>The writer of the last run (of the last Coyote schedule): after a deadlock, who printed what.</summary>
-    public static PrintingThreads? Last => s_last;
-
     public override Encoding Encoding => Encoding.UTF8;
-
-    /// <summary>Creates the writer of a new run.</summary>
-    public static PrintingThreads Create(TimeSpan patience) => s_last = new PrintingThreads(patience);
 
     public IReadOnlyList<(string Line, int Thread)> Lines()
     {

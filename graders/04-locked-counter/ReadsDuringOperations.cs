@@ -12,7 +12,6 @@ internal sealed class ReadsDuringOperations
 {
     public const int Reads = 2;
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
-    private static ReadsDuringOperations? s_last;
 
     private readonly SharedCounter _counter;
     private readonly int[] _seen = new int[Reads];
@@ -25,9 +24,9 @@ internal sealed class ReadsDuringOperations
 
     private ReadsDuringOperations(int firstTarget, int secondTarget) => _counter = new SharedCounter(firstTarget, secondTarget);
 
-    public static ReadsDuringOperations Run(int firstTarget, int secondTarget)
+    public static ReadsDuringOperations Run(Scene<ReadsDuringOperations> scene, int firstTarget, int secondTarget)
     {
-        var run = s_last = new ReadsDuringOperations(firstTarget, secondTarget);
+        var run = scene.Play(new ReadsDuringOperations(firstTarget, secondTarget));
         var finished = GraderThreads.Run(s_limit, run.First, run.Second, run.Read);
         Invariant.Holds(finished,
             $"With a third thread reading X, FirstOperation and SecondOperation (targets {firstTarget} and {secondTarget}) did not " +
@@ -36,9 +35,9 @@ internal sealed class ReadsDuringOperations
     }
 
     /// <summary>After a deadlock (Coyote's, or a stress run that timed out): who was inside which member.</summary>
-    public static string ExplainDeadlock() => s_last is { } run
-        ? $"Deadlock: with a third thread reading X while the two operations ran, {run.Stuck()}"
-        : "Deadlock: every thread was waiting for a lock that no thread would ever release.";
+    public static Func<string> ExplainDeadlock(Scene<ReadsDuringOperations> runs) => runs.Explain(
+        run => $"Deadlock: with a third thread reading X while the two operations ran, {run.Stuck()}",
+        "Deadlock: every thread was waiting for a lock that no thread would ever release.");
 
     public void MustShowOnlyValuesOfX()
     {

@@ -20,16 +20,12 @@ internal sealed class Race
 
     public Race(Action? action = null)
     {
-        Last = this;
         Action = new DelayedAction(Delay, () =>
         {
             Interlocked.Increment(ref _runs);
             action?.Invoke();
         }, Clock);
     }
-
-    /// <summary>The race that ran last: after a run that never ended, it says where the threads were.</summary>
-    public static Race? Last { get; private set; }
 
     public RecordingClock Clock { get; } = new();
 

@@ -50,20 +50,24 @@ public sealed class RaceGrader
         "Completion never finished: Dispose() raced the timer, and nothing completed Completion. Dispose() must cancel the " +
         "action when it has not run yet (Completion canceled), not only dispose the timer.");
 
-    private static void Verify(string property, Action iteration, string neverEnded) => new ConcurrencyCheck
+    private static void Verify(string property, Action<Scene<Race>> iteration, string neverEnded)
     {
-        KataType = typeof(DelayedAction),
-        Property = property,
-        Iteration = iteration,
-        // Longer than the threads' joins, so that a stuck thread is explained by what the race noted.
-        StressTimeLimit = Race.Limit + TimeSpan.FromSeconds(5),
-        ExplainDeadlock = () => $"{neverEnded} {Race.Last?.Where()}",
-        ReadNext = Scenario.ReadNext,
-    }.Verify();
+        var races = new Scene<Race>();
+        new ConcurrencyCheck
+        {
+            KataType = typeof(DelayedAction),
+            Property = property,
+            Iteration = () => iteration(races),
+            // Longer than the threads' joins, so that a stuck thread is explained by what the race noted.
+            StressTimeLimit = Race.Limit + TimeSpan.FromSeconds(5),
+            ExplainDeadlock = races.Explain(race => $"{neverEnded} {race.Where()}", neverEnded),
+            ReadNext = Scenario.ReadNext,
+        }.Verify();
+    }
 
-    private static void TwoStarts()
+    private static void TwoStarts(Scene<Race> races)
     {
-        var race = new Race();
+        var race = races.Play(new Race());
         var started = 0;
         var refused = 0;
         void StartOnce()
@@ -99,9 +103,9 @@ public sealed class RaceGrader
             "leave a timer behind, and Dispose() must dispose every timer the DelayedAction created.");
     }
 
-    private static void CancelWhileStarting()
+    private static void CancelWhileStarting(Scene<Race> races)
     {
-        var race = new Race();
+        var race = races.Play(new Race());
         var canceled = false;
         race.Run(
             () =>
@@ -137,9 +141,9 @@ public sealed class RaceGrader
         race.Action.Dispose();
     }
 
-    private static void CancelWhileTheTimerFires()
+    private static void CancelWhileTheTimerFires(Scene<Race> races)
     {
-        var race = new Race();
+        var race = races.Play(new Race());
         race.Action.Start();
 
         var canceled = false;
@@ -177,19 +181,19 @@ public sealed class RaceGrader
             $"After the race and Dispose(): {race.Timers()}. Dispose() must dispose every timer the DelayedAction created.");
     }
 
-    private static void CancelWhileTheActionRuns()
+    private static void CancelWhileTheActionRuns(Scene<Race> races)
     {
         // Coyote controls SemaphoreSlim; its timed Wait never times out there, so the wait below is a deadlock there and
         // five seconds on real threads (then the invariants say what happened).
         using var actionStarted = new SemaphoreSlim(0);
         using var cancelReturned = new SemaphoreSlim(0);
         var actionEnded = false;
-        var race = new Race(() =>
+        var race = races.Play(new Race(() =>
         {
             actionStarted.Release();
             cancelReturned.Wait(TimeSpan.FromSeconds(5));
             Volatile.Write(ref actionEnded, true);
-        });
+        }));
         race.Action.Start();
 
         bool? answer = null;
@@ -230,9 +234,9 @@ public sealed class RaceGrader
         race.Action.Dispose();
     }
 
-    private static void DisposeWhileTheTimerFires()
+    private static void DisposeWhileTheTimerFires(Scene<Race> races)
     {
-        var race = new Race();
+        var race = races.Play(new Race());
         race.Action.Start();
 
         race.Run(

@@ -167,14 +167,14 @@ public sealed class DeadlockFixGrader
         "transfers Alice→Bob and Bob→Alice at the same time all finish and keep the money",
         // Four transfers of 10 each way between accounts of 100: each thread gets four chances to take its first lock just
         // before the other takes its own.
-        () => TwoWay(transfers: 4, opening: 100m).MustKeepEveryPaymentAndAllTheMoney(),
-        () => TwoWay(transfers: 300, opening: StressOpening, stress: true).MustKeepEveryPaymentAndAllTheMoney());
+        runs => TwoWay(runs, transfers: 4, opening: 100m).MustKeepEveryPaymentAndAllTheMoney(),
+        runs => TwoWay(runs, transfers: 300, opening: StressOpening, stress: true).MustKeepEveryPaymentAndAllTheMoney());
 
     [Test]
     public void Transfers_around_a_cycle_of_three_accounts_never_deadlock() => Check(
         "transfers Zoe→Mia, Mia→Adam and Adam→Zoe at the same time all finish and keep the money",
-        () => Cycle(transfers: 3, opening: 100m).MustKeepEveryPaymentAndAllTheMoney(),
-        () => Cycle(transfers: 300, opening: StressOpening, stress: true).MustKeepEveryPaymentAndAllTheMoney());
+        runs => Cycle(runs, transfers: 3, opening: 100m).MustKeepEveryPaymentAndAllTheMoney(),
+        runs => Cycle(runs, transfers: 300, opening: StressOpening, stress: true).MustKeepEveryPaymentAndAllTheMoney());
 
     [Test]
     public void Transfers_between_accounts_that_tie_on_everything_but_the_Id_never_deadlock()
@@ -182,8 +182,8 @@ public sealed class DeadlockFixGrader
         TiedPairs.Prepare();
         Check(
             "transfers both ways between two accounts of Alex with the same balance and hash code all finish and keep the money",
-            () => Tie(transfers: 1).MustKeepEveryPaymentAndAllTheMoney(),
-            () => Tie(transfers: 50).MustKeepEveryPaymentAndAllTheMoney());
+            runs => Tie(runs, transfers: 1).MustKeepEveryPaymentAndAllTheMoney(),
+            runs => Tie(runs, transfers: 50).MustKeepEveryPaymentAndAllTheMoney());
     }
 
     [Test]
@@ -191,37 +191,37 @@ public sealed class DeadlockFixGrader
         "an audit (Bank.TotalBalance) while money moves sees all the money, and does not deadlock with the transfer",
         // Four transfers of 10 from Alice to Bob while the auditor adds up (Bob, Alice) four times: each audit may land
         // inside a transfer, and the auditor's list is not in Id order, as a real caller's may not be.
-        () => AuditOfTwo(transfers: 4, backTransfers: 0, audits: 4, opening: 100m).MustNeverShowMoneyInFlight(),
-        () => AuditOfTwo(transfers: 200, backTransfers: 200, audits: 200, opening: StressOpening, stress: true).MustNeverShowMoneyInFlight());
+        runs => AuditOfTwo(runs, transfers: 4, backTransfers: 0, audits: 4, opening: 100m).MustNeverShowMoneyInFlight(),
+        runs => AuditOfTwo(runs, transfers: 200, backTransfers: 200, audits: 200, opening: StressOpening, stress: true).MustNeverShowMoneyInFlight());
 
     [Test]
     public void An_audit_of_three_accounts_in_any_order_never_sees_money_in_flight() => Check(
         "an audit of three accounts, listed in no particular order, while money moves between them sees all the money and does not deadlock",
-        () => AuditOfThree(transfers: 1, audits: 2, opening: 100m).MustNeverShowMoneyInFlight(),
-        () => AuditOfThree(transfers: 200, audits: 200, opening: StressOpening, stress: true).MustNeverShowMoneyInFlight());
+        runs => AuditOfThree(runs, transfers: 1, audits: 2, opening: 100m).MustNeverShowMoneyInFlight(),
+        runs => AuditOfThree(runs, transfers: 200, audits: 200, opening: StressOpening, stress: true).MustNeverShowMoneyInFlight());
 
     [Test]
     public void The_last_money_on_an_account_is_paid_only_once() => Check(
         "two transfers of Sam's last 10 at the same time: exactly one goes through, and no balance goes below zero",
-        () => LastMoney(),
+        runs => LastMoney(runs),
         // The race is between the check and the withdrawal: many rounds, each with fresh accounts.
-        () =>
+        runs =>
         {
             for (var round = 0; round < 50; round++)
             {
-                LastMoney();
+                LastMoney(runs);
             }
         });
 
     [Test]
     public void Every_bank_call_at_once_finishes_and_keeps_the_money() => Check(
         "every kind of call at once (transfers, refused transfers, audits, balances) finishes and keeps the money",
-        () => EveryCall().MustKeepEveryPaymentAndAllTheMoney(),
-        () =>
+        runs => EveryCall(runs).MustKeepEveryPaymentAndAllTheMoney(),
+        runs =>
         {
             for (var round = 0; round < 50; round++)
             {
-                EveryCall().MustKeepEveryPaymentAndAllTheMoney();
+                EveryCall(runs).MustKeepEveryPaymentAndAllTheMoney();
             }
         });
 
@@ -231,10 +231,11 @@ public sealed class DeadlockFixGrader
         // What a user of the bank would see: real threads, real timing, no Coyote. A deadlock here is a program that hangs
         // forever; the time limit turns it into a failure that names who was stuck where.
         const string What = "10,000 transfers each around Zoe→Mia→Adam→Zoe, and 1,000 audits of (Mia, Adam, Zoe), on four real threads at once";
+        var runs = new Scene<BankRun>();
         try
         {
             Bounded.Run(s_realThreadsLimit + TimeSpan.FromSeconds(5), "running " + What,
-                () => CycleWithAudits(transfers: 10_000, audits: 1_000, opening: StressOpening).MustNeverShowMoneyInFlight());
+                () => CycleWithAudits(runs, transfers: 10_000, audits: 1_000, opening: StressOpening).MustNeverShowMoneyInFlight());
         }
         catch (InvariantViolationException violation)
         {
@@ -246,56 +247,56 @@ public sealed class DeadlockFixGrader
         }
         catch (GradingTimeoutException timeout)
         {
-            Assert.Fail($"{timeout.Message}\n{BankRun.Last?.ExplainDeadlock()}\nCode graded: {KataInfo.FolderOf(typeof(Bank))}\nRead next: {ReadNext}");
+            Assert.Fail($"{timeout.Message}\n{runs.Explain(run => run.ExplainDeadlock(), "")()}\nCode graded: {KataInfo.FolderOf(typeof(Bank))}\nRead next: {ReadNext}");
         }
     }
 
-    private static BankRun TwoWay(int transfers, decimal opening, bool stress = false)
+    private static BankRun TwoWay(Scene<BankRun> runs, int transfers, decimal opening, bool stress = false)
     {
         var (alice, bob) = People.AliceAndBob(opening);
-        return Stress(new BankRun(TwoWayWhy, alice, bob), stress).Transfers(alice, bob, transfers).Transfers(bob, alice, transfers).Run();
+        return Stress(new BankRun(TwoWayWhy, alice, bob), stress).Transfers(alice, bob, transfers).Transfers(bob, alice, transfers).Run(runs);
     }
 
-    private static BankRun Cycle(int transfers, decimal opening, bool stress = false)
+    private static BankRun Cycle(Scene<BankRun> runs, int transfers, decimal opening, bool stress = false)
     {
         var (zoe, mia, adam) = People.Trio(opening);
         return Stress(new BankRun(CycleWhy, zoe, mia, adam), stress).TransfersMeetEachRound(transfers)
-            .Transfers(zoe, mia, transfers).Transfers(mia, adam, transfers).Transfers(adam, zoe, transfers).Run();
+            .Transfers(zoe, mia, transfers).Transfers(mia, adam, transfers).Transfers(adam, zoe, transfers).Run(runs);
     }
 
     private static BankRun Stress(BankRun run, bool stress) => stress ? run.UntilTheyMeet(StressMeetings, s_stressAtMost) : run;
 
-    private static BankRun Tie(int transfers)
+    private static BankRun Tie(Scene<BankRun> runs, int transfers)
     {
         var (first, second) = TiedPairs.Next();
-        return new BankRun(TieWhy, first, second).Transfers(first, second, transfers).Transfers(second, first, transfers).Run();
+        return new BankRun(TieWhy, first, second).Transfers(first, second, transfers).Transfers(second, first, transfers).Run(runs);
     }
 
-    private static BankRun AuditOfTwo(int transfers, int backTransfers, int audits, decimal opening, bool stress = false)
+    private static BankRun AuditOfTwo(Scene<BankRun> runs, int transfers, int backTransfers, int audits, decimal opening, bool stress = false)
     {
         var (alice, bob) = People.AliceAndBob(opening);
         var run = Stress(new BankRun(AuditWhy, alice, bob), stress).Transfers(alice, bob, transfers).Audits([bob, alice], audits);
-        return (backTransfers > 0 ? run.Transfers(bob, alice, backTransfers) : run).Run();
+        return (backTransfers > 0 ? run.Transfers(bob, alice, backTransfers) : run).Run(runs);
     }
 
-    private static BankRun AuditOfThree(int transfers, int audits, decimal opening, bool stress = false)
+    private static BankRun AuditOfThree(Scene<BankRun> runs, int transfers, int audits, decimal opening, bool stress = false)
     {
         var (zoe, mia, adam) = People.Trio(opening);
         return Stress(new BankRun(TrioAuditWhy, zoe, mia, adam), stress)
-            .Transfers(zoe, adam, transfers).Transfers(adam, mia, transfers).Audits([mia, adam, zoe], audits).Run();
+            .Transfers(zoe, adam, transfers).Transfers(adam, mia, transfers).Audits([mia, adam, zoe], audits).Run(runs);
     }
 
-    private static BankRun CycleWithAudits(int transfers, int audits, decimal opening)
+    private static BankRun CycleWithAudits(Scene<BankRun> runs, int transfers, int audits, decimal opening)
     {
         // Past the fixed counts, until the threads have met (a loaded machine ran 10,000 transfers each inside one time slice,
         // and the deadlock of the untouched stub went unseen).
         var (zoe, mia, adam) = People.Trio(opening);
         return Stress(new BankRun(CycleWhy + " " + TrioAuditWhy, zoe, mia, adam), stress: true)
             .Transfers(zoe, mia, transfers).Transfers(mia, adam, transfers).Transfers(adam, zoe, transfers)
-            .Audits([mia, adam, zoe], audits).Run();
+            .Audits([mia, adam, zoe], audits).Run(runs);
     }
 
-    private static void LastMoney()
+    private static void LastMoney(Scene<BankRun> runs)
     {
         var (kim, sam, lou) = (new Account(1, "Kim", 0m), new Account(2, "Sam", People.Amount), new Account(3, "Lou", 0m));
         var paid = new bool[2];
@@ -304,7 +305,7 @@ public sealed class DeadlockFixGrader
                 paid[0] = teller.Call(BankRun.Transfer(sam, kim, People.Amount), () => Bank.TryTransfer(sam, kim, People.Amount)))
             .Thread("the thread transferring Sam→Lou", (teller, _) =>
                 paid[1] = teller.Call(BankRun.Transfer(sam, lou, People.Amount), () => Bank.TryTransfer(sam, lou, People.Amount)))
-            .Run();
+            .Run(runs);
 
         BankRun.Must(!(paid[0] && paid[1]), () =>
             $"TryTransfer(Sam, Kim, 10) and TryTransfer(Sam, Lou, 10), at the same time, both returned true, but Sam had only 10: " +
@@ -321,7 +322,7 @@ public sealed class DeadlockFixGrader
             "account's lock, or changed twice.");
     }
 
-    private static BankRun EveryCall()
+    private static BankRun EveryCall(Scene<BankRun> runs)
     {
         // Three threads, each mixing a transfer or an audit with a refused call, then one more transfer once they are done.
         var (ann, ben) = (new Account(1, "Ann", 1_000m), new Account(2, "Ben", 1_000m));
@@ -365,23 +366,28 @@ public sealed class DeadlockFixGrader
 
                 _ = teller.Call("reading Ann's Balance", () => ann.Balance);
             })
-            .Run()
+            .Run(runs)
             .AfterwardsOnThisThread(ann, ben);
     }
 
-    private static void Check(string property, Action iteration, Action stressIteration) => new ConcurrencyCheck
+    private static void Check(string property, Action<Scene<BankRun>> iteration, Action<Scene<BankRun>> stressIteration)
     {
-        KataType = typeof(Bank),
-        Property = property,
-        Iteration = iteration,
-        StressIteration = stressIteration,
-        StressRuns = StressRuns,
-        StressTimeLimit = TimeSpan.FromSeconds(30),
-        ExplainDeadlock = () => (BankRun.Last?.ExplainDeadlock() ?? "Deadlock: every thread was waiting for a lock that another " +
-            "waiting thread held.") + TimedWait.NoteFor(typeof(Bank), GivingUp),
-        DeadlockInconclusiveBecause = TryLocks.WhyCoyoteCannotJudgeADeadlock,
-        ReadNext = ReadNext,
-    }.Verify();
+        var runs = new Scene<BankRun>();
+        var deadlock = runs.Explain(
+            run => run.ExplainDeadlock(), "Deadlock: every thread was waiting for a lock that another waiting thread held.");
+        new ConcurrencyCheck
+        {
+            KataType = typeof(Bank),
+            Property = property,
+            Iteration = () => iteration(runs),
+            StressIteration = () => stressIteration(runs),
+            StressRuns = StressRuns,
+            StressTimeLimit = TimeSpan.FromSeconds(30),
+            ExplainDeadlock = () => deadlock() + TimedWait.NoteFor(typeof(Bank), GivingUp),
+            DeadlockInconclusiveBecause = TryLocks.WhyCoyoteCannotJudgeADeadlock,
+            ReadNext = ReadNext,
+        }.Verify();
+    }
 
     private static T Call<T>(string what, Func<T> call) => Bounded.Run(s_callLimit, what, call);
 

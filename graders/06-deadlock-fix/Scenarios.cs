@@ -78,7 +78,6 @@ internal static class TiedPairs
 internal sealed class BankRun
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
-    private static BankRun? s_last;
 
     private readonly List<Teller> _tellers = [];
     private readonly List<Action> _bodies = [];
@@ -104,9 +103,6 @@ internal sealed class BankRun
             _openings[account] = account.Balance;
         }
     }
-
-    /// <summary>The run of the last schedule or stress run: after a deadlock, it holds who was stuck where.</summary>
-    public static BankRun? Last => s_last;
 
     /// <summary>The most transfers one thread makes in a stress run (<see cref="UntilTheyMeet"/>): openings must cover them.</summary>
     public const int MostStressTransfers = 100_000;
@@ -268,10 +264,13 @@ internal sealed class BankRun
     /// <summary>How the message of a run that did not finish begins.</summary>
     public static string NotFinished => $"The threads did not finish within {s_limit.TotalSeconds:0} s.";
 
-    /// <summary>Starts every thread together (GraderThreads) and joins them; a run that does not finish is a deadlock.</summary>
-    public BankRun Run()
+    /// <summary>
+    /// Starts every thread together (GraderThreads) and joins them; a run that does not finish is a deadlock. Played in
+    /// <paramref name="scene"/>, so that the check's explainer can name who was stuck where.
+    /// </summary>
+    public BankRun Run(Scene<BankRun> scene)
     {
-        s_last = this;
+        scene.Play(this);
         if (_meetingsWanted > 0 && !Invariant.IsExploring)
         {
             (_progress, _transfersRunning) = (new long[_parties], _parties);

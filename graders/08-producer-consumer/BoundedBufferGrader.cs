@@ -184,19 +184,23 @@ public sealed class BoundedBufferGrader
         // A small scenario (a producer of two items): fewer schedules to tell apart.
         iterations: 50);
 
-    private static void Verify(string property, TrafficShape explored, TrafficShape stressed, uint iterations = 100) => new ConcurrencyCheck
+    private static void Verify(string property, TrafficShape explored, TrafficShape stressed, uint iterations = 100)
     {
-        KataType = typeof(BoundedBuffer<>),
-        Property = property,
-        Iteration = () => BufferTraffic.Run(explored, s_limit),
-        StressIteration = () => BufferTraffic.Run(stressed, s_limit),
-        // The stress run's own limit is longer than the threads' joins, so that they explain who was stuck where.
-        StressTimeLimit = s_limit + TimeSpan.FromSeconds(5),
-        ExplainDeadlock = () => BufferTraffic.Last?.ExplainStuck() ?? "Every thread was waiting for another.",
-        DeadlockInconclusiveBecause = TimedWaits(),
-        Settings = ExplorationSettings.Default with { Iterations = iterations },
-        ReadNext = ReadNext,
-    }.Verify();
+        var traffic = new Scene<BufferTraffic>();
+        new ConcurrencyCheck
+        {
+            KataType = typeof(BoundedBuffer<>),
+            Property = property,
+            Iteration = () => BufferTraffic.Run(traffic, explored, s_limit),
+            StressIteration = () => BufferTraffic.Run(traffic, stressed, s_limit),
+            // The stress run's own limit is longer than the threads' joins, so that they explain who was stuck where.
+            StressTimeLimit = s_limit + TimeSpan.FromSeconds(5),
+            ExplainDeadlock = traffic.Explain(run => run.ExplainStuck(), "Every thread was waiting for another."),
+            DeadlockInconclusiveBecause = TimedWaits(),
+            Settings = ExplorationSettings.Default with { Iterations = iterations },
+            ReadNext = ReadNext,
+        }.Verify();
+    }
 
     /// <summary>
     /// Why Coyote's deadlock is no verdict when the buffer waits with timeouts: Coyote never lets a timed wait time out,

@@ -62,18 +62,17 @@ internal sealed class BufferTraffic
         _consumersLeft = shape.Consumers;
     }
 
-    /// <summary>The traffic of the schedule that ran last: after a deadlock, it says who was stuck.</summary>
-    public static BufferTraffic? Last { get; private set; }
-
     private int CompleterSlot => _where.Length - 2;
 
     private int ObserverSlot => _where.Length - 1;
 
-    /// <summary>Runs the threads of <paramref name="shape"/> to the end and checks what every consumer got.</summary>
-    public static void Run(TrafficShape shape, TimeSpan limit)
+    /// <summary>
+    /// Runs the threads of <paramref name="shape"/> to the end and checks what every consumer got; played in
+    /// <paramref name="scene"/>, so that after a deadlock the check can say who was stuck.
+    /// </summary>
+    public static void Run(Scene<BufferTraffic> scene, TrafficShape shape, TimeSpan limit)
     {
-        var traffic = new BufferTraffic(shape);
-        Last = traffic;
+        var traffic = scene.Play(new BufferTraffic(shape));
         traffic.RunAll(limit);
         traffic.MustDeliverEveryItemOnce();
     }
