@@ -278,6 +278,33 @@ public sealed class TwinChannelTests
             t.Get("ReadAllAsync of a completed channel", () => ReadAll(d));
             t.Get("ReadAllAsync again", () => ReadAll(d));
         },
+        ["ReadAllAsync: tokens, enumerators, after the end"] = (factory, t) =>
+        {
+            var c = Create(factory, "CreateUnbounded");
+            using var first = new CancellationTokenSource();
+            using var second = new CancellationTokenSource();
+            var byEnumeratorToken = ReadAllTask(c, enumeratorCancellation: first.Token);
+            var byBoth = ReadAllTask(c, second.Token, first.Token);
+            t.Get("pending", () => Pending(byEnumeratorToken, byBoth));
+            t.Do("Cancel the enumerator token", first.Cancel);
+            t.Get("ReadAllAsync().WithCancellation(canceled)", () => Show(byEnumeratorToken));
+            t.Get("ReadAllAsync(token).WithCancellation(canceled)", () => Show(byBoth));
+            c.Writer.TryWrite(1);
+            c.Writer.TryWrite(2);
+            var enumerator = c.Reader.ReadAllAsync().GetAsyncEnumerator();
+            t.Get("MoveNextAsync", () => Await(enumerator.MoveNextAsync()));
+            t.Get("Current", () => enumerator.Current);
+            var two = c.Reader.ReadAllAsync().GetAsyncEnumerator();
+            t.Get("another enumerator: MoveNextAsync", () => Await(two.MoveNextAsync()));
+            t.Get("another enumerator: Current", () => two.Current);
+            var next = enumerator.MoveNextAsync().AsTask();
+            t.Get("MoveNextAsync on an empty channel", () => Pending(next));
+            t.Do("Complete(error)", () => c.Writer.Complete(new TimeoutException()));
+            t.Get("MoveNextAsync", () => Show(next));
+            t.Get("MoveNextAsync after the error", () => Await(enumerator.MoveNextAsync()));
+            t.Get("DisposeAsync", () => Await(enumerator.DisposeAsync()));
+            t.Get("another enumerator after the error", () => Await(two.MoveNextAsync()));
+        },
         ["prioritized"] = (factory, t) =>
         {
             var c = Create(factory, "CreateUnboundedPrioritized");
@@ -478,10 +505,11 @@ public sealed class TwinChannelTests
     private static string ReadAll(Channel<int> c, CancellationToken cancellationToken = default) => Show(ReadAllTask(c, cancellationToken));
 
     /// <summary>Every item ReadAllAsync gives; started on this thread, so it waits before this returns if it must.</summary>
-    private static async Task<string> ReadAllTask(Channel<int> c, CancellationToken cancellationToken = default)
+    private static async Task<string> ReadAllTask(Channel<int> c, CancellationToken cancellationToken = default,
+        CancellationToken enumeratorCancellation = default)
     {
         var items = new List<int>();
-        await foreach (var item in c.Reader.ReadAllAsync(cancellationToken))
+        await foreach (var item in c.Reader.ReadAllAsync(cancellationToken).WithCancellation(enumeratorCancellation))
         {
             items.Add(item);
         }

@@ -13,7 +13,6 @@
 // run asynchronously, which the runtime allows for either setting), and the ValueTask of a wait ended by its token is a
 // faulted one whose await throws OperationCanceledException, as the runtime's does (its IsCanceled is false here).
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 
 namespace System.Threading.Channels;
 
@@ -302,7 +301,7 @@ internal sealed class TwinChannel<T> : Channel<T>
 
             if (PutUnderGate(item))
             {
-                return default;
+                return Done();
             }
 
             if (_mode == BoundedChannelFullMode.Wait)
@@ -317,7 +316,7 @@ internal sealed class TwinChannel<T> : Channel<T>
         }
 
         _itemDropped?.Invoke(dropped);
-        return default;
+        return Done();
     }
 
     private ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken)
@@ -331,12 +330,12 @@ internal sealed class TwinChannel<T> : Channel<T>
         {
             if (_doneWriting is not null)
             {
-                return _doneWriting != s_doneWriting ? new ValueTask<bool>(Task.FromException<bool>(_doneWriting)) : default;
+                return _doneWriting != s_doneWriting ? new ValueTask<bool>(Task.FromException<bool>(_doneWriting)) : Done(false);
             }
 
             if (!IsFull || _mode != BoundedChannelFullMode.Wait || (_capacity == Rendezvous && _blockedReaders.Count > 0))
             {
-                return new ValueTask<bool>(true);
+                return Done(true);
             }
 
             return Wait(_waitingWriters, cancellationToken);
@@ -408,12 +407,12 @@ internal sealed class TwinChannel<T> : Channel<T>
         {
             if (Count > 0)
             {
-                return new ValueTask<T>(TakeUnderGate());
+                return Done(TakeUnderGate());
             }
 
             if (_capacity == Rendezvous && _doneWriting is null && TryTakeFromWriter(out var handed))
             {
-                return new ValueTask<T>(handed);
+                return Done(handed);
             }
 
             if (_doneWriting is not null)
@@ -453,17 +452,17 @@ internal sealed class TwinChannel<T> : Channel<T>
         {
             if (Count > 0)
             {
-                return new ValueTask<bool>(true);
+                return Done(true);
             }
 
             if (_doneWriting is not null)
             {
-                return _doneWriting != s_doneWriting ? new ValueTask<bool>(Task.FromException<bool>(_doneWriting)) : default;
+                return _doneWriting != s_doneWriting ? new ValueTask<bool>(Task.FromException<bool>(_doneWriting)) : Done(false);
             }
 
             if (_capacity == Rendezvous && _blockedWriters.Count > 0)
             {
-                return new ValueTask<bool>(true);
+                return Done(true);
             }
 
             if (_singleReader)
@@ -552,6 +551,14 @@ internal sealed class TwinChannel<T> : Channel<T>
         }
     }
 
+    /// <summary>
+    /// A call that has ended, as a ValueTask over a completed Task: every ValueTask of the twin is over a Task, the one
+    /// kind Coyote's rewritten awaiters are known to follow (kata 11's channel workers, explored with these).
+    /// </summary>
+    private static ValueTask<TResult> Done<TResult>(TResult result) => new(Task.FromResult(result));
+
+    private static ValueTask Done() => new(Task.CompletedTask);
+
     /// <summary>Completes the Completion task as the runtime does: canceled, faulted, or done.</summary>
     private static void Complete(TaskCompletionSource completion, Exception? error)
     {
@@ -613,15 +620,87 @@ internal sealed class TwinChannel<T> : Channel<T>
 
         public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => channel.WaitToReadAsync(cancellationToken);
 
-        /// <summary>Every item until the channel is completed and drained; awaits only the twin's own calls.</summary>
-        public override async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        /// <summary>
+        /// Every item until the channel is completed and drained, as the runtime's ReadAllAsync gives them (WaitToReadAsync,
+        /// then TryRead until it finds none, again). Not an async iterator: Coyote 1.7.11 cannot follow a ValueTask over an
+        /// IValueTaskSource (what an async iterator's MoveNextAsync returns), so MoveNextAsync here returns ValueTasks over
+        /// Tasks only.
+        /// </summary>
+        public override IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) => new AllItems(this, cancellationToken);
+
+        private sealed class AllItems(TwinReader reader, CancellationToken cancellationToken) : IAsyncEnumerable<T>
         {
-            while (await WaitToReadAsync(cancellationToken))
+            public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken enumeratorCancellation = default)
             {
-                while (TryRead(out var item))
+                // As an async iterator with [EnumeratorCancellation]: either token, or both linked.
+                if (!cancellationToken.CanBeCanceled || cancellationToken == enumeratorCancellation)
                 {
-                    yield return item;
+                    return new Enumerator(reader, enumeratorCancellation, null);
                 }
+
+                if (!enumeratorCancellation.CanBeCanceled)
+                {
+                    return new Enumerator(reader, cancellationToken, null);
+                }
+
+                var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, enumeratorCancellation);
+                return new Enumerator(reader, linked.Token, linked);
+            }
+        }
+
+        private sealed class Enumerator(TwinReader reader, CancellationToken cancellationToken, CancellationTokenSource? linked) : IAsyncEnumerator<T>
+        {
+            private bool _draining;
+            private bool _finished;
+
+            public T Current { get; private set; } = default!;
+
+            public ValueTask<bool> MoveNextAsync()
+            {
+                if (_finished)
+                {
+                    return Done(false);
+                }
+
+                if (_draining && reader.TryRead(out var item))
+                {
+                    Current = item;
+                    return Done(true);
+                }
+
+                _draining = false;
+                return new ValueTask<bool>(WaitThenReadAsync());
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                _finished = true;
+                linked?.Dispose();
+                return Done();
+            }
+
+            private async Task<bool> WaitThenReadAsync()
+            {
+                try
+                {
+                    while (await reader.WaitToReadAsync(cancellationToken))
+                    {
+                        if (reader.TryRead(out var item))
+                        {
+                            Current = item;
+                            _draining = true;
+                            return true;
+                        }
+                    }
+                }
+                catch
+                {
+                    _finished = true;
+                    throw;
+                }
+
+                _finished = true;
+                return false;
             }
         }
     }
