@@ -55,6 +55,13 @@ public sealed record UncontrolledApi(string Api, string Advice)
         ["System.Threading.Tasks.Parallel"] = ("Parallel.{0}", ParallelAdvice),
         ["Microsoft.Coyote.Rewriting.Types.Threading.Tasks.Parallel"] = ("Parallel.{0}", ParallelAdvice),
         ["System.Linq.ParallelEnumerable"] = ("PLINQ (AsParallel)", ParallelAdvice),
+        // `await foreach (var x in stream.ConfigureAwait(false))` (or .WithCancellation(token)): the rewritten code
+        // awaits the ConfiguredValueTaskAwaitable that the framework's ConfiguredCancelableAsyncEnumerable returns as if
+        // it were Coyote's type of that name. Measured in kata 11 (channel-workers, through the Channel twin): every
+        // worker's loop ended before its first item, and with the runtime's Channel it threw NullReferenceException;
+        // the same code without .ConfigureAwait(false) was explored correctly.
+        ["System.Runtime.CompilerServices.ConfiguredCancelableAsyncEnumerable`1"] = ("await foreach over .ConfigureAwait(false) or .WithCancellation",
+            "await foreach over the stream itself (pass a token to the method that makes it, as ReadAllAsync(token))"),
     };
 
     private const string ParallelAdvice =
