@@ -3,8 +3,10 @@ using Katas.ProducerConsumer;
 namespace Katas.Graders.ProducerConsumer;
 
 /// <summary>
-/// The pipeline (BlockingCollection or Channel, and a start signal). Coyote cannot control those, so
-/// this part is graded on real threads, with exact accounting of every item and a time limit on every wait.
+/// The pipeline (BlockingCollection or Channel, and a start signal), graded on real threads, with exact accounting of
+/// every item and a time limit on every wait; and one small run explored by Coyote (a consumer that stops at an empty
+/// queue), which sees inside BlockingCollection, ManualResetEventSlim and Channel through the controlled twins
+/// (graders/Katas.Grading/Twins/).
 /// </summary>
 /// <remarks>
 /// <para>Pipelines are disposed only after every consumer stopped (<see cref="WorkProbe.Finish"/>), never by `using`:
@@ -209,6 +211,33 @@ public sealed class PipelineGrader
             "every item of every producer is processed exactly once, also when {0} producers add at once", Producers);
         probe.Finish(pipeline, ReadNext);
     }
+
+    [Test, Order(6)]
+    public void Consumers_started_before_the_first_Add_wait_for_it() => new ConcurrencyCheck
+    {
+        KataType = typeof(Pipeline<,>),
+        Property = "consumers that start before the first Add wait for the items, and Complete returns the result of every item",
+        Iteration = () =>
+        {
+            // Start before any Add: in some interleavings every consumer looks at the empty queue before item 1 comes.
+            var pipeline = new Pipeline<int, int>(x => x * 10, capacity: 4, consumers: 2);
+            pipeline.Start();
+            for (var i = 1; i <= 3; i++)
+            {
+                pipeline.Add(i);
+            }
+
+            var results = pipeline.Complete().Order().ToList();
+            Invariant.Holds(results.SequenceEqual([10, 20, 30]),
+                $"Start was called, then items 1, 2 and 3 were added and Complete called, but Complete returned " +
+                $"[{string.Join(", ", results)}], not [10, 20, 30]: a consumer stopped when the queue was empty (it looked " +
+                "before an item came). An empty queue does not mean the end: a consumer must wait for items and stop only " +
+                "when adding is complete (GetConsumingEnumerable, or a Channel's ReadAllAsync or WaitToReadAsync loop, does " +
+                $"both; TryTake or TryRead alone does not). Read next: {ReadNext}");
+            pipeline.Dispose();
+        },
+        ReadNext = ReadNext,
+    }.Verify();
 
     [Test, OnRealThreads, Order(6)]
     public void Consumers_wait_for_items_that_come_later()

@@ -184,7 +184,7 @@ public sealed class UncontrolledApiTests
         var found = UncontrolledApi.FindIn(typeof(UncontrolledApiTests)).Select(api => api.Api);
 
         found.Should().Contain(["System.Threading.Lock", "Thread.Name", "[MethodImpl(MethodImplOptions.Synchronized)]",
-            "Parallel.For", "PLINQ (AsParallel)"]);
+            "Parallel.For", "PLINQ (AsParallel)", "await foreach over .ConfigureAwait(false) or .WithCancellation"]);
         found.Should().NotContain(api => api.Contains("Monitor") || api.Contains("SemaphoreSlim"));
     }
 
@@ -234,6 +234,14 @@ public sealed class UncontrolledApiTests
             lock (s_gate)
             {
             }
+        }
+    }
+
+    // Coyote's rewrite cannot follow the awaits of a ConfiguredCancelableAsyncEnumerable (see UncontrolledApi).
+    internal static async Task AwaitsAConfiguredStream(IAsyncEnumerable<int> stream)
+    {
+        await foreach (var _ in stream.ConfigureAwait(false))
+        {
         }
     }
 

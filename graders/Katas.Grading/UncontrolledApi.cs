@@ -26,6 +26,14 @@ public sealed record UncontrolledApi(string Api, string Advice)
         ["System.Threading.Channels.Channel`1"] = "use a Monitor.Wait/Pulse buffer",
     };
 
+    // Runtime types that stay in the student's code with a twin of another type (the twin of the static Channel makes
+    // every Channel<T> the student can get: those channels are built on what Coyote controls, the runtime's Channel<T>
+    // being only their abstract base). The key is the twin, the values the runtime types it makes controlled.
+    private static readonly Dictionary<string, string[]> s_controlledBy = new()
+    {
+        ["System.Threading.Channels.Channel"] = ["System.Threading.Channels.Channel`1"],
+    };
+
     private static readonly Dictionary<(string Type, string Member), (string Api, string Advice)> s_members = new()
     {
         [("System.Threading.Thread", "set_Name")] = ("Thread.Name", "leave threads unnamed, or name them in what they print"),
@@ -47,6 +55,13 @@ public sealed record UncontrolledApi(string Api, string Advice)
         ["System.Threading.Tasks.Parallel"] = ("Parallel.{0}", ParallelAdvice),
         ["Microsoft.Coyote.Rewriting.Types.Threading.Tasks.Parallel"] = ("Parallel.{0}", ParallelAdvice),
         ["System.Linq.ParallelEnumerable"] = ("PLINQ (AsParallel)", ParallelAdvice),
+        // `await foreach (var x in stream.ConfigureAwait(false))` (or .WithCancellation(token)): the rewritten code
+        // awaits the ConfiguredValueTaskAwaitable that the framework's ConfiguredCancelableAsyncEnumerable returns as if
+        // it were Coyote's type of that name. Measured in kata 11 (channel-workers, through the Channel twin): every
+        // worker's loop ended before its first item, and with the runtime's Channel it threw NullReferenceException;
+        // the same code without .ConfigureAwait(false) was explored correctly.
+        ["System.Runtime.CompilerServices.ConfiguredCancelableAsyncEnumerable`1"] = ("await foreach over .ConfigureAwait(false) or .WithCancellation",
+            "await foreach over the stream itself (pass a token to the method that makes it, as ReadAllAsync(token))"),
     };
 
     private const string ParallelAdvice =
@@ -58,9 +73,10 @@ public sealed record UncontrolledApi(string Api, string Advice)
     public static IReadOnlyList<UncontrolledApi> FindIn(CompiledCode code)
     {
         var found = new List<UncontrolledApi>();
+        var controlled = code.CalledTwins.SelectMany(twin => s_controlledBy.GetValueOrDefault(twin, [])).ToHashSet(StringComparer.Ordinal);
         foreach (var type in code.ReferencedTypes)
         {
-            if (s_types.TryGetValue(type, out var advice))
+            if (!controlled.Contains(type) && s_types.TryGetValue(type, out var advice))
             {
                 found.Add(new UncontrolledApi(type.Replace("`1", "<T>", StringComparison.Ordinal), advice));
             }

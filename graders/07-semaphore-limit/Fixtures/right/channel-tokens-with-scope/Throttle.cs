@@ -6,8 +6,8 @@ namespace Katas.SemaphoreLimit;
 // ReadAsync(...).ConfigureAwait(false), blocked on synchronously because the API is synchronous), Exit
 // writes one back and fails with TryWrite when the channel is already full (an Exit without an Enter). Run
 // holds the slot in a `using` scope (a readonly record struct whose Dispose exits). Hard for the grader:
-// Channel is invisible to Coyote, Enter blocks on a task, not on a lock, and the slot goes back in Dispose,
-// not in an explicit finally.
+// Channel is invisible to Coyote (explored through the Channel twin, graders/Katas.Grading/Twins/Channel.cs), Enter
+// blocks on a task, not on a lock, and the slot goes back in Dispose, not in an explicit finally.
 public sealed class Throttle
 {
     private readonly Channel<byte> _free;

@@ -1,7 +1,8 @@
 // Known right: consumers are async tasks that `await foreach` over the channel with ConfigureAwait(false), the
 // idiomatic modern pipeline. Hard for the grader: Coyote's rewrite of ConfiguredValueTaskAwaiter threw
 // NullReferenceException on real threads (six checks failed a correct pipeline); real-thread checks must run the
-// unrewritten build.
+// unrewritten build. Under Coyote such a loop ends before its first item (measured on kata 11, through the Channel
+// twin): UncontrolledApi sends an await foreach over .ConfigureAwait(false) to stress runs.
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 

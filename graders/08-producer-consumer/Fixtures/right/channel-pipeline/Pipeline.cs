@@ -4,8 +4,8 @@ using System.Threading.Channels;
 namespace Katas.ProducerConsumer;
 
 // Known right: System.Threading.Channels instead of BlockingCollection. Channels are built for async
-// code; here the threads block on their ValueTasks. Coyote cannot control channels, so this part of the
-// kata is graded on real threads anyway.
+// code; here the threads block on their ValueTasks. Coyote explores it through the Channel twin
+// (graders/Katas.Grading/Twins/Channel.cs) in the pipeline's one systematic check.
 public sealed class Pipeline<TIn, TOut> : IDisposable
 {
     private readonly Channel<TIn> _channel;
