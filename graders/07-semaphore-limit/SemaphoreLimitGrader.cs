@@ -35,7 +35,9 @@ public sealed class SemaphoreLimitGrader
     private const int BurstRounds = 64, BurstStressRuns = 50;
 
     /// <summary>The workers of the schedule Coyote explored last: when it reports a deadlock, they say who was stuck where.</summary>
-    private Workers? _last;
+    // The workers of the run in progress: a deadlock is explained from them.
+    private readonly Scene<Workers> _workers = new();
+    private const string NoWorkersYet = "Every thread was waiting for another, before any worker had come to the throttle.";
 
     [Test, OnRealThreads]
     public void A_throttle_runs_the_work_and_returns_its_result()
@@ -78,7 +80,7 @@ public sealed class SemaphoreLimitGrader
         Iteration = () => Crowd(Scheduling.Systematic, Limit, workers: 5, visits: 2).Run(),
         StressIteration = () => CrowdThenBursts(Limit),
         StressRuns = BurstStressRuns,
-        ExplainDeadlock = () => _last!.ExplainStuck(),
+        ExplainDeadlock = _workers.Explain(workers => workers.ExplainStuck(), NoWorkersYet),
         ReadNext = ReadNext,
     }.Verify();
 
@@ -90,7 +92,7 @@ public sealed class SemaphoreLimitGrader
         Iteration = () => Crowd(Scheduling.Systematic, 3, workers: 5, visits: 2).Run(),
         StressIteration = () => CrowdThenBursts(3),
         StressRuns = BurstStressRuns,
-        ExplainDeadlock = () => _last!.ExplainStuck(),
+        ExplainDeadlock = _workers.Explain(workers => workers.ExplainStuck(), NoWorkersYet),
         ReadNext = ReadNext,
     }.Verify();
 
@@ -103,7 +105,7 @@ public sealed class SemaphoreLimitGrader
         // reports the deadlock, and the workers say who was inside and who was waiting.
         Iteration = () => Company(Scheduling.Systematic, Limit, Way.RunAction, Way.RunFunc).Run(),
         StressIteration = () => Company(Scheduling.RealThreads, Limit, Way.RunAction, Way.RunFunc).Run(),
-        ExplainDeadlock = () => _last!.ExplainStuck(),
+        ExplainDeadlock = _workers.Explain(workers => workers.ExplainStuck(), NoWorkersYet),
         ReadNext = ReadNext,
     }.Verify();
 
@@ -114,7 +116,7 @@ public sealed class SemaphoreLimitGrader
         Property = "3 workers can be inside a Throttle(3) together",
         Iteration = () => Company(Scheduling.Systematic, 3, Way.EnterExit, Way.RunFunc, Way.RunAction).Run(),
         StressIteration = () => Company(Scheduling.RealThreads, 3, Way.EnterExit, Way.RunFunc, Way.RunAction).Run(),
-        ExplainDeadlock = () => _last!.ExplainStuck(),
+        ExplainDeadlock = _workers.Explain(workers => workers.ExplainStuck(), NoWorkersYet),
         ReadNext = ReadNext,
     }.Verify();
 
@@ -175,7 +177,7 @@ public sealed class SemaphoreLimitGrader
             Iteration = () => AfterExtraExit(Scheduling.Systematic, Before, visits: 2),
             StressIteration = () => AfterExtraExit(Scheduling.RealThreads, Before, visits: 6),
             StressRuns = 100,
-            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ExplainDeadlock = _workers.Explain(workers => workers.ExplainStuck(), NoWorkersYet),
             ReadNext = ReadNext,
         }.Verify();
     }
@@ -188,7 +190,7 @@ public sealed class SemaphoreLimitGrader
         Iteration = () => ExtraExitsAmongWorkers(Scheduling.Systematic, visits: 1),
         StressIteration = () => ExtraExitsAmongWorkers(Scheduling.RealThreads, visits: 4),
         StressRuns = 60,
-        ExplainDeadlock = () => _last!.ExplainStuck(),
+        ExplainDeadlock = _workers.Explain(workers => workers.ExplainStuck(), NoWorkersYet),
         ReadNext = ReadNext,
     }.Verify();
 
@@ -200,7 +202,7 @@ public sealed class SemaphoreLimitGrader
         Iteration = () => HandOffs(Scheduling.Systematic),
         StressIteration = () => HandOffs(Scheduling.RealThreads),
         StressRuns = 100,
-        ExplainDeadlock = () => _last!.ExplainStuck(),
+        ExplainDeadlock = _workers.Explain(workers => workers.ExplainStuck(), NoWorkersYet),
         ReadNext = ReadNext,
     }.Verify();
 
@@ -212,7 +214,7 @@ public sealed class SemaphoreLimitGrader
         Iteration = () => Failures(Scheduling.Systematic),
         StressIteration = () => Failures(Scheduling.RealThreads),
         StressRuns = 100,
-        ExplainDeadlock = () => _last!.ExplainStuck(),
+        ExplainDeadlock = _workers.Explain(workers => workers.ExplainStuck(), NoWorkersYet),
         ReadNext = ReadNext,
     }.Verify();
 
@@ -514,7 +516,7 @@ public sealed class SemaphoreLimitGrader
             crowd.Add(Mixed(worker, visits));
         }
 
-        return _last = crowd;
+        return _workers.Play(crowd);
     }
 
     /// <summary>
@@ -537,7 +539,7 @@ public sealed class SemaphoreLimitGrader
             company.Add(way);
         }
 
-        return _last = company;
+        return _workers.Play(company);
     }
 
     private void AfterExtraExit(Scheduling scheduling, string before, int visits)
@@ -552,7 +554,7 @@ public sealed class SemaphoreLimitGrader
             // Expected (SemaphoreFullException); whether it throws is graded by Exit_without_Enter_throws_SemaphoreFullException.
         }
 
-        _last = new Workers(throttle, Limit, scheduling)
+        var workers = _workers.Play(new Workers(throttle, Limit, scheduling)
         {
             Before = before,
             CheckSettled = true,
@@ -561,13 +563,13 @@ public sealed class SemaphoreLimitGrader
                 "limit even without an extra Exit(). If it passes, the extra Exit() gave the throttle a slot it never had. " +
                 "Exit must refuse to give back more than was taken: new SemaphoreSlim(limit, limit) does (its second " +
                 "argument, maxCount), new SemaphoreSlim(limit) does not.",
-        };
+        });
         for (var worker = 0; worker < 4; worker++)
         {
-            _last.Add(Mixed(worker, visits));
+            workers.Add(Mixed(worker, visits));
         }
 
-        _last.Run();
+        workers.Run();
     }
 
     /// <summary>
@@ -594,39 +596,39 @@ public sealed class SemaphoreLimitGrader
 
     private void ExtraExitAmongWorkers(Scheduling scheduling, int limit, int extraExits, params Visit[][] workers)
     {
-        _last = new Workers(new Throttle(limit), limit, scheduling)
+        var run = _workers.Play(new Workers(new Throttle(limit), limit, scheduling)
         {
             ExtraExits = extraExits,
             CheckSettled = true,
             TooManyAdvice =
                 "A refused Exit must change nothing, not even for a moment: decide whether there is a slot to give back and " +
                 "give it back in one atomic step (SemaphoreSlim(limit, limit).Release does).",
-        };
+        });
         foreach (var visits in workers)
         {
-            _last.Add(visits);
+            run.Add(visits);
         }
 
-        _last.Run();
+        run.Run();
     }
 
     private void HandOffs(Scheduling scheduling)
     {
-        _last = new Workers(new Throttle(Limit), Limit, scheduling) { CheckSettled = true }
+        var workers = _workers.Play(new Workers(new Throttle(Limit), Limit, scheduling) { CheckSettled = true }
             .Add(Way.HandOff, Way.RunFunc)
             .Add(Way.RunAction, Way.HandOff)
-            .Add(Way.EnterExit, Way.RunFunc);
-        _last.Run();
+            .Add(Way.EnterExit, Way.RunFunc));
+        workers.Run();
     }
 
     private void Failures(Scheduling scheduling)
     {
         // Two works fail at once (two slots, two failing works), every way in fails somewhere, and the others return values.
-        _last = new Workers(new Throttle(Limit), Limit, scheduling) { CheckSettled = true }
+        var workers = _workers.Play(new Workers(new Throttle(Limit), Limit, scheduling) { CheckSettled = true }
             .Add(new Visit(Way.RunAction, Throws: true), Way.RunFunc)
             .Add(new Visit(Way.RunFunc, Throws: true), new Visit(Way.EnterExit, Throws: true))
-            .Add(Way.RunFunc, new Visit(Way.RunAction, Throws: true));
-        _last.Run();
+            .Add(Way.RunFunc, new Visit(Way.RunAction, Throws: true)));
+        workers.Run();
     }
 
     private static void ExpectSemaphoreFull(Throttle throttle, string what, string call)

@@ -43,7 +43,9 @@ public sealed class PoolMapGrader
     private int _minIoThreads;
 
     /// <summary>The calls of the run Coyote explored last: when it reports a deadlock, they say who was stuck.</summary>
-    private Calls? _last;
+    // The calls of the run in progress: a deadlock is explained from them.
+    private readonly Scene<Calls> _calls = new();
+    private const string NoCallsYet = "Map never returned, and no call of the function had begun.";
 
     /// <summary>
     /// The thread pool starts with one thread per core (2 here) and adds more only every half second or so.
@@ -115,7 +117,7 @@ public sealed class PoolMapGrader
             Property = "every item goes to the function exactly once, and its result comes back in its place",
             Iteration = () => Once(Scheduling.Systematic),
             StressIteration = () => Once(Scheduling.RealThreads),
-            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ExplainDeadlock = _calls.Explain(calls => calls.ExplainStuck(), NoCallsYet),
             ReadNext = ReadNext,
             Settings = s_exploration,
         }.Verify();
@@ -133,7 +135,7 @@ public sealed class PoolMapGrader
             // More items on real threads: a Map that ignores the limit gets the chance to start more workers.
             StressIteration = () => Crowd(Scheduling.RealThreads, limit, items: 4 * limit).Map(),
             StressRuns = limit == 1 ? 50 : 200,
-            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ExplainDeadlock = _calls.Explain(calls => calls.ExplainStuck(), NoCallsYet),
             ReadNext = ReadNext,
             Settings = s_exploration,
         }.Verify();
@@ -151,7 +153,7 @@ public sealed class PoolMapGrader
             Iteration = () => Company(Scheduling.Systematic).Map(),
             StressIteration = () => Company(Scheduling.RealThreads).Map(),
             StressRuns = 50,
-            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ExplainDeadlock = _calls.Explain(calls => calls.ExplainStuck(), NoCallsYet),
             ReadNext = ReadNext,
             Settings = s_exploration,
         }.Verify();
@@ -277,7 +279,7 @@ public sealed class PoolMapGrader
             Iteration = () => Failing(Scheduling.Systematic, [2]),
             StressIteration = () => Failing(Scheduling.RealThreads, [2]),
             StressRuns = 50,
-            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ExplainDeadlock = _calls.Explain(calls => calls.ExplainStuck(), NoCallsYet),
             ReadNext = ReadNext,
             Settings = s_exploration,
         }.Verify();
@@ -296,7 +298,7 @@ public sealed class PoolMapGrader
             Iteration = () => Failing(Scheduling.Systematic, [2, 3], together: true),
             StressIteration = () => Failing(Scheduling.RealThreads, [1, SlowItems], together: true),
             StressRuns = 50,
-            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ExplainDeadlock = _calls.Explain(calls => calls.ExplainStuck(), NoCallsYet),
             ReadNext = ReadNext,
             Settings = s_exploration,
         }.Verify();
@@ -313,7 +315,7 @@ public sealed class PoolMapGrader
             Iteration = () => TwoMaps(Scheduling.Systematic, items: 2),
             StressIteration = () => TwoMaps(Scheduling.RealThreads, items: SlowItems),
             StressRuns = 50,
-            ExplainDeadlock = () => _last!.ExplainStuck(),
+            ExplainDeadlock = _calls.Explain(calls => calls.ExplainStuck(), NoCallsYet),
             ReadNext = ReadNext,
             Settings = s_exploration,
         }.Verify();
@@ -416,22 +418,22 @@ public sealed class PoolMapGrader
 
     private void Once(Scheduling scheduling)
     {
-        var calls = _last = new Calls(ItemsFor(scheduling), Limit, scheduling);
+        var calls = _calls.Play(new Calls(ItemsFor(scheduling), Limit, scheduling));
         var results = calls.Map();
         calls.MustHaveMappedEachItemOnceInOrder(results);
     }
 
     private Calls Crowd(Scheduling scheduling, int limit, int items) =>
-        _last = new Calls(items, limit, scheduling) { CountsAgainstLimit = true, Pause = TimeSpan.FromMilliseconds(2) };
+        _calls.Play(new Calls(items, limit, scheduling) { CountsAgainstLimit = true, Pause = TimeSpan.FromMilliseconds(2) });
 
     private Calls Company(Scheduling scheduling) =>
-        _last = new Calls(ItemsFor(scheduling), Limit, scheduling) { WaitForCompany = true };
+        _calls.Play(new Calls(ItemsFor(scheduling), Limit, scheduling) { WaitForCompany = true });
 
     private static int ItemsFor(Scheduling scheduling) => scheduling == Scheduling.Systematic ? SystematicItems : SlowItems;
 
     private void Failing(Scheduling scheduling, int[] failingItems, bool together = false)
     {
-        var calls = _last = new Calls(ItemsFor(scheduling), Limit, scheduling) { FailingItems = failingItems, FailTogether = together };
+        var calls = _calls.Play(new Calls(ItemsFor(scheduling), Limit, scheduling) { FailingItems = failingItems, FailTogether = together });
         var call = $"Map({Calls.List(calls.Items)}, f, maxConcurrency: {Limit})";
         var where = failingItems.Length == 1
             ? $"where f throws InvalidOperationException(\"item {failingItems[0]} failed\") for item {failingItems[0]}"
@@ -481,7 +483,7 @@ public sealed class PoolMapGrader
     {
         var first = new Calls(items, 2, scheduling);
         var second = new Calls(items, 2, scheduling, first: 101);
-        _last = first;
+        _calls.Play(first);
         var finished = GraderThreads.Run(s_runLimit,
             () => first.MustHaveMappedEachItemOnceInOrder(first.Map(), "while another Map ran at the same time"),
             () => second.MustHaveMappedEachItemOnceInOrder(second.Map(), "while another Map ran at the same time"));
