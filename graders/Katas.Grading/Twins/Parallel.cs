@@ -7,9 +7,8 @@
 // Every public member of the runtime's Parallel (.NET 10) is here and does what the runtime's does: argument checks,
 // MaxDegreeOfParallelism, cancellation, Stop and Break, thread-local values, exceptions gathered into one
 // AggregateException (graders/Katas.Grading.Tests/TwinParallelTests.cs). Workers: MaxDegreeOfParallelism, or when it
-// is -1 as many as the thread pool starts without delay and at least Math.Max(2, Environment.ProcessorCount) (so even a
-// one-core machine interleaves; TwinParallelLoop.Workers), never more than there are iterations; the calling thread
-// runs one of them.
+// is -1 one per iteration up to 64, as many as the thread pool will run (TwinParallelLoop.Workers says why); never more
+// than there are iterations; the calling thread runs one of them.
 using System.Collections.Concurrent;
 
 namespace System.Threading.Tasks;

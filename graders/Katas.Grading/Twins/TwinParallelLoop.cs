@@ -249,11 +249,13 @@ internal static class TwinParallelLoop
 {
     /// <summary>
     /// How many workers a loop of <paramref name="count"/> iterations gets: MaxDegreeOfParallelism, never more than there
-    /// are iterations. With no limit (-1), the runtime's loop keeps adding workers as long as the thread pool gives it
-    /// threads, so the twin starts as many as the pool runs at once without delay (its minimum, which graders raise), and
-    /// at least Math.Max(2, Environment.ProcessorCount), so that even a one-core machine interleaves. With fewer, a Map that
-    /// drops its limit of 3 would never run more than 2 calls at once under Coyote on a 2-core machine (kata 11's
-    /// wrong/limit-ignored).
+    /// are iterations. With no limit (-1), the runtime's loop keeps adding workers for as long as the thread pool gives it
+    /// threads, and the pool adds threads while its threads are blocked: 3 iterations that wait for each other all run
+    /// at once in the end. So the twin queues one worker per iteration, up to 64 (or the pool's minimum if higher): the pool
+    /// runs as many at once as it would have run the runtime's, and a worker that starts late finds nothing left to do.
+    /// A fixed Math.Max(2, ProcessorCount) failed two things on a 2-core machine: kata 13's right/parallel-for (its third
+    /// model never started while the grader held the second), and kata 11's wrong/limit-ignored (never more than 2 calls
+    /// at once under Coyote, so a dropped limit of 3 went unseen).
     /// </summary>
     public static int Workers(ParallelOptions options, long count)
     {
@@ -261,7 +263,7 @@ internal static class TwinParallelLoop
         if (workers == -1)
         {
             ThreadPool.GetMinThreads(out var poolThreads, out _);
-            workers = Math.Max(Math.Max(2, Environment.ProcessorCount), poolThreads);
+            workers = Math.Max(64, poolThreads);
         }
 
         return (int)Math.Max(1, Math.Min(workers, count));
