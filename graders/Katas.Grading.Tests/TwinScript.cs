@@ -33,7 +33,8 @@ internal static class TwinScript
         twin.IsSealed.Should().Be(runtime.IsSealed, "a student may derive from {0} exactly when from the runtime's type", twin);
     }
 
-    private static IEnumerable<string> Surface(Type type) =>
+    /// <summary>The public and protected members <see cref="MustHaveTheSurfaceOf"/> compares, as text, in order.</summary>
+    public static IEnumerable<string> Surface(Type type) =>
         type.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
             .Where(member => member switch
             {

@@ -13,6 +13,12 @@ namespace Katas.Grading;
 public sealed record CalledMember(string Namespace, string Type, string Name, int ParameterCount)
 {
     public string TypeFullName => Namespace.Length == 0 ? Type : $"{Namespace}.{Type}";
+
+    /// <summary>
+    /// Whether the call is on a controlled twin compiled into the graded assembly (graders/Katas.Grading/Twins/), which
+    /// stands in for the framework type of that name: Coyote controls what it does.
+    /// </summary>
+    public bool OnTwin { get; init; }
 }
 
 /// <summary>
@@ -114,7 +120,7 @@ public sealed class CompiledCode
                     var twin = md.GetTypeDefinition(declaring);
                     _twins.Add(md.GetString(twin.Namespace) + "." + md.GetString(twin.Name));
                     _members.Add(new CalledMember(md.GetString(twin.Namespace), md.GetString(twin.Name), md.GetString(called.Name),
-                        ParameterCount(md.GetBlobReader(called.Signature))));
+                        ParameterCount(md.GetBlobReader(called.Signature))) { OnTwin = true });
                 }
 
                 pending.Enqueue(declaring);

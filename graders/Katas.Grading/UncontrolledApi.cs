@@ -49,7 +49,9 @@ public sealed record UncontrolledApi(string Api, string Advice)
     // - Parallel.ForEach with a ParallelLoopState or an index, Parallel.ForEachAsync and PLINQ (AsParallel) pass
     //   through uncontrolled and fail inside the framework (NullReferenceException, ArgumentNullException "key"),
     //   reported as an unhandled exception of the student's code.
-    // After the build's rewrite the calls of the first kind point at Coyote's type, so both names are listed.
+    // After the build's rewrite the calls of the first kind point at Coyote's type, so both names are listed. Every kata
+    // compiles its code with the controlled twin of Parallel (Twins/Parallel.cs), whose calls are not these: only code
+    // built without the twins (KataTwins=false) or PLINQ still lands here.
     private static readonly Dictionary<string, (string Api, string Advice)> s_calledTypes = new()
     {
         ["System.Threading.Tasks.Parallel"] = ("Parallel.{0}", ParallelAdvice),
@@ -89,7 +91,8 @@ public sealed record UncontrolledApi(string Api, string Advice)
                 found.Add(new UncontrolledApi(api.Api, api.Advice));
             }
 
-            if (s_calledTypes.TryGetValue(member.TypeFullName, out var called))
+            // A call on the Parallel twin (Twins/Parallel.cs) is not the runtime's Parallel: its loops run on workers Coyote controls.
+            if (!member.OnTwin && s_calledTypes.TryGetValue(member.TypeFullName, out var called))
             {
                 found.Add(new UncontrolledApi(string.Format(CultureInfo.InvariantCulture, called.Api, member.Name), called.Advice));
             }

@@ -1,8 +1,9 @@
 namespace Katas.PoolMap;
 
 // Known right: Parallel.ForEach over the items themselves, with the overload that also passes each item's
-// index (and the loop state), so the result still goes to its own slot. Coyote passes this overload through
-// uncontrolled and it fails inside the framework, so the grader must notice it and use real threads.
+// index (and the loop state), so the result still goes to its own slot. Coyote passes the runtime's overload
+// through uncontrolled (it fails inside the framework); graded code gets the controlled Parallel twin
+// (graders/Katas.Grading/Twins/), so Coyote explores it.
 public static class Pool
 {
     public static IReadOnlyList<TOut> Map<TIn, TOut>(IReadOnlyList<TIn> items, Func<TIn, TOut> function, int maxConcurrency)
