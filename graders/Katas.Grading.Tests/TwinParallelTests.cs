@@ -367,11 +367,15 @@ public sealed class TwinParallelTests
                 throw new FormatException($"body {x}");
             })));
             t.Get("bodies started", () => started);
+            started = 0;
             t.Get("the task of a failing ForAsync", () =>
             {
+                // Both bodies are in before either throws (else whether the second starts is a matter of timing).
                 var task = p.ForAsync(0, 2, Options(2), async (x, _) =>
                 {
                     await Task.Yield();
+                    Interlocked.Increment(ref started);
+                    SpinWait.SpinUntil(() => Volatile.Read(ref started) >= 2, s_wait);
                     throw new FormatException("always");
                 });
                 ((IAsyncResult)task).AsyncWaitHandle.WaitOne(s_wait);

@@ -40,7 +40,6 @@ public sealed class CompiledCode
 
     private readonly HashSet<string> _types = new(StringComparer.Ordinal);
     private readonly List<CalledMember> _members = [];
-    private readonly HashSet<string> _twins = new(StringComparer.Ordinal);
 
     private CompiledCode()
     {
@@ -55,7 +54,8 @@ public sealed class CompiledCode
     /// Full names of the controlled twins of the graded assembly that the code calls ("System.Threading.Channels.Channel"):
     /// a call on one of them is a call on a type Coyote controls, unlike a call on the runtime's type of that name.
     /// </summary>
-    public IReadOnlyCollection<string> CalledTwins => _twins;
+    public IReadOnlyCollection<string> CalledTwins =>
+        _members.Where(member => member.OnTwin).Select(member => member.TypeFullName).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Whether a method is marked [MethodImpl(MethodImplOptions.Synchronized)].</summary>
     public bool HasSynchronizedMethods { get; private set; }
@@ -118,7 +118,6 @@ public sealed class CompiledCode
                     // A call on a controlled twin is a call on the framework type the student wrote, not code of theirs:
                     // what the twin itself calls (Monitor.Wait with a time-out, a clock) is none of the student's doing.
                     var twin = md.GetTypeDefinition(declaring);
-                    _twins.Add(md.GetString(twin.Namespace) + "." + md.GetString(twin.Name));
                     _members.Add(new CalledMember(md.GetString(twin.Namespace), md.GetString(twin.Name), md.GetString(called.Name),
                         ParameterCount(md.GetBlobReader(called.Signature))) { OnTwin = true });
                 }
