@@ -219,7 +219,7 @@ public sealed class TwinParallelTests
         },
         ["MaxDegreeOfParallelism 3: never more bodies at once, and reached"] = (p, t) =>
         {
-            foreach (var (name, loop) in new (string, Action<Action> )[]
+            foreach (var (name, loop) in new (string, Action<Action>)[]
             {
                 ("For(0, 20)", body => p.For(0, 20, Options(3), _ => body())),
                 ("ForEach(list of 20)", body => p.ForEach(Enumerable.Range(0, 20).ToList(), Options(3), _ => body())),

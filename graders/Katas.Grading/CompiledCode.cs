@@ -119,7 +119,8 @@ public sealed class CompiledCode
                     // what the twin itself calls (Monitor.Wait with a time-out, a clock) is none of the student's doing.
                     var twin = md.GetTypeDefinition(declaring);
                     _members.Add(new CalledMember(md.GetString(twin.Namespace), md.GetString(twin.Name), md.GetString(called.Name),
-                        ParameterCount(md.GetBlobReader(called.Signature))) { OnTwin = true });
+                        ParameterCount(md.GetBlobReader(called.Signature)))
+                    { OnTwin = true });
                 }
 
                 pending.Enqueue(declaring);
