@@ -176,22 +176,7 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
     {
         CheckDisposed();
         var snapshot = _items.ToArray();
-        try
-        {
-            Array.Copy(snapshot, 0, array, index, snapshot.Length);
-        }
-        catch (ArgumentNullException)
-        {
-            throw new ArgumentNullException(nameof(array));
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            throw new ArgumentOutOfRangeException(nameof(index), index, "The index argument must be greater than or equal zero.");
-        }
-        catch (ArgumentException)
-        {
-            throw new ArgumentException("The number of elements in the collection is greater than the available space from index to the end of the destination array.", nameof(index));
-        }
+        CopyAsTheRuntimeDoes(() => Array.Copy(snapshot, 0, array, index, snapshot.Length), index);
     }
 
     void ICollection.CopyTo(Array array, int index)
@@ -200,15 +185,24 @@ public class BlockingCollection<T> : IEnumerable<T>, IEnumerable, ICollection, I
         var snapshot = _items.ToArray();
         try
         {
-            ((ICollection)snapshot).CopyTo(array, index);
+            CopyAsTheRuntimeDoes(() => ((ICollection)snapshot).CopyTo(array, index), index);
         }
         catch (Exception e) when (e is ArrayTypeMismatchException or InvalidCastException)
         {
             throw new ArgumentException("The array argument is of the incorrect type.", nameof(array));
         }
+    }
+
+    /// <summary>A copy of the snapshot, with the argument errors the runtime's CopyTo throws (its parameter names).</summary>
+    private static void CopyAsTheRuntimeDoes(Action copy, int index)
+    {
+        try
+        {
+            copy();
+        }
         catch (ArgumentNullException)
         {
-            throw new ArgumentNullException(nameof(array));
+            throw new ArgumentNullException("array");
         }
         catch (ArgumentOutOfRangeException)
         {
