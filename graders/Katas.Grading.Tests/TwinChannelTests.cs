@@ -419,14 +419,7 @@ public sealed class TwinChannelTests
     [TestCaseSource(nameof(Scripts))]
     public void The_twins_channels_do_what_the_runtimes_channels_do(string script)
     {
-        var runtime = new CallTrace();
-        s_scripts[script](typeof(RuntimeChannel), runtime);
-        var twin = new CallTrace();
-        s_scripts[script](typeof(TwinChannel), twin);
-
-        TestContext.Out.WriteLine($"Channel: {string.Join("; ", runtime.Steps)}");
-        runtime.Steps.Should().NotBeEmpty();
-        twin.Steps.Should().Equal(runtime.Steps, "the twin's channels must return and throw what the runtime's do, call by call");
+        CallTrace.MustBeTheSame("Channel", t => s_scripts[script](typeof(RuntimeChannel), t), t => s_scripts[script](typeof(TwinChannel), t));
     }
 
     [Test]

@@ -259,14 +259,8 @@ public sealed class TwinCollectionTests
     [TestCaseSource(nameof(Scripts))]
     public void The_twin_does_what_the_runtimes_BlockingCollection_does(string script)
     {
-        var runtime = new CallTrace();
-        s_scripts[script](typeof(RuntimeCollection), runtime);
-        var twin = new CallTrace();
-        s_scripts[script](typeof(TwinCollection), twin);
-
-        TestContext.Out.WriteLine($"BlockingCollection<int>: {string.Join("; ", runtime.Steps)}");
-        runtime.Steps.Should().NotBeEmpty();
-        twin.Steps.Should().Equal(runtime.Steps, "the twin must return and throw what the runtime's type does, call by call");
+        CallTrace.MustBeTheSame(
+            "BlockingCollection<int>", t => s_scripts[script](typeof(RuntimeCollection), t), t => s_scripts[script](typeof(TwinCollection), t));
     }
 
     [Test]

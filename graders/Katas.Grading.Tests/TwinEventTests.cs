@@ -215,15 +215,6 @@ public sealed class TwinEventTests
         MustHaveTheSurfaceOf(twin, runtime);
     }
 
-    private static void SameSteps(Action<Type, CallTrace> script, Type runtimeType, Type twinType)
-    {
-        var runtime = new CallTrace();
-        script(runtimeType, runtime);
-        var twin = new CallTrace();
-        script(twinType, twin);
-
-        TestContext.Out.WriteLine($"{runtimeType.FullName}: {string.Join("; ", runtime.Steps)}");
-        runtime.Steps.Should().NotBeEmpty();
-        twin.Steps.Should().Equal(runtime.Steps, "the twin must return and throw what the runtime's type does, call by call");
-    }
+    private static void SameSteps(Action<Type, CallTrace> script, Type runtimeType, Type twinType) =>
+        CallTrace.MustBeTheSame(runtimeType.FullName!, t => script(runtimeType, t), t => script(twinType, t));
 }

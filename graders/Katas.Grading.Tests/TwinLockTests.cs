@@ -118,14 +118,8 @@ public sealed class TwinLockTests
     [TestCaseSource(nameof(Scripts))]
     public void The_twin_does_what_the_runtimes_Lock_does(string script)
     {
-        var runtime = new CallTrace();
-        s_scripts[script](LockUnderTest.OfRuntime(), runtime);
-        var twin = new CallTrace();
-        s_scripts[script](LockUnderTest.OfTwin(), twin);
-
-        TestContext.Out.WriteLine($"System.Threading.Lock: {string.Join("; ", runtime.Steps)}");
-        runtime.Steps.Should().NotBeEmpty();
-        twin.Steps.Should().Equal(runtime.Steps, "the twin must return and throw what the runtime's Lock does, call by call");
+        CallTrace.MustBeTheSame(
+            "System.Threading.Lock", t => s_scripts[script](LockUnderTest.OfRuntime(), t), t => s_scripts[script](LockUnderTest.OfTwin(), t));
     }
 
     [Test]

@@ -20,7 +20,7 @@ public sealed class TwinParallelTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 
-    private static readonly Dictionary<string, Action<ILoops, Trace>> s_scripts = new()
+    private static readonly Dictionary<string, Action<ILoops, CallTrace>> s_scripts = new()
     {
         ["For sums, int and long indices"] = (p, t) =>
         {
@@ -415,14 +415,7 @@ public sealed class TwinParallelTests
     [TestCaseSource(nameof(Scripts))]
     public void The_twin_does_what_the_runtimes_Parallel_does(string script)
     {
-        var runtime = new Trace();
-        s_scripts[script](new RuntimeLoops(), runtime);
-        var twin = new Trace();
-        s_scripts[script](new TwinLoops(), twin);
-
-        TestContext.Out.WriteLine($"Parallel: {string.Join("\n", runtime.Steps)}");
-        runtime.Steps.Should().NotBeEmpty();
-        twin.Steps.Should().Equal(runtime.Steps, "the twin must return and throw what the runtime's Parallel does, step by step");
+        CallTrace.MustBeTheSame("Parallel", t => s_scripts[script](new RuntimeLoops(), t), t => s_scripts[script](new TwinLoops(), t), Describe);
     }
 
     [Test]
@@ -475,7 +468,7 @@ public sealed class TwinParallelTests
         }
         catch (Exception e)
         {
-            return $"{task.Status}, await throws {Trace.Describe(e)}, Exception holds {(task.Exception is { } all ? Trace.Describe(all) : "nothing")}";
+            return $"{task.Status}, await throws {Describe(e)}, Exception holds {(task.Exception is { } all ? Describe(all) : "nothing")}";
         }
     }
 
@@ -510,29 +503,13 @@ public sealed class TwinParallelTests
     }
 
     /// <summary>What each step returned or threw; an exception with its parameter name, or the exceptions it aggregates.</summary>
-    private sealed class Trace
+    /// <summary>A thrown exception as the scripts compare it: what an AggregateException holds, which argument was wrong.</summary>
+    private static string Describe(Exception e) => e switch
     {
-        public List<string> Steps { get; } = [];
-
-        public void Get<T>(string step, Func<T> read)
-        {
-            try
-            {
-                Steps.Add($"{step} -> {read()}");
-            }
-            catch (Exception e)
-            {
-                Steps.Add($"{step} -> {Describe(e)}");
-            }
-        }
-
-        public static string Describe(Exception e) => e switch
-        {
-            AggregateException all => $"AggregateException [{string.Join(", ", all.InnerExceptions.Select(Describe).Order(StringComparer.Ordinal))}]",
-            ArgumentException argument => $"{e.GetType().Name}({argument.ParamName})",
-            _ => $"{e.GetType().Name}: {e.Message}",
-        };
-    }
+        AggregateException all => $"AggregateException [{string.Join(", ", all.InnerExceptions.Select(Describe).Order(StringComparer.Ordinal))}]",
+        ArgumentException argument => $"{e.GetType().Name}({argument.ParamName})",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
 
     /// <summary>What a body sees of its loop, whichever Parallel runs it.</summary>
     internal interface IState
