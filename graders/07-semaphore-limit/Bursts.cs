@@ -103,7 +103,7 @@ internal sealed class Bursts(Throttle throttle, int limit, int rounds)
     {
         while (!condition())
         {
-            if (_gaveUp || !Monitor.Wait(_gate, s_patience) && !condition())
+            if (_gaveUp || !Scheduling.RealThreads.WaitOnce(_gate, s_patience, condition, giveUp: null))
             {
                 return false;
             }

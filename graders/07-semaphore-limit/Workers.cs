@@ -916,23 +916,7 @@ internal sealed class Workers
     /// Waits on <see cref="_gate"/> (held by the caller). Untimed under Coyote; on real threads false after
     /// <see cref="s_patience"/> with nothing happening, and then every waiting grader thread gives up, so that the run ends.
     /// </summary>
-    private bool WaitOnGate()
-    {
-        if (_scheduling == Scheduling.Systematic)
-        {
-            Monitor.Wait(_gate);
-            return true;
-        }
-
-        if (Monitor.Wait(_gate, s_patience) || _n[GaveUp] != 0)
-        {
-            return true;
-        }
-
-        _n[GaveUp] = 1;
-        Monitor.PulseAll(_gate);
-        return false;
-    }
+    private bool WaitOnGate() => _scheduling.WaitOnce(_gate, s_patience, () => _n[GaveUp] != 0, () => _n[GaveUp] = 1);
 
     /// <summary>
     /// An Exit returned normally. A bounded semaphore never accepts more Exits than Enters: counted against every Enter

@@ -437,15 +437,9 @@ internal sealed class Calls
         {
             while (_mostInside < together && !_gaveUp)
             {
-                if (_scheduling == Scheduling.Systematic)
+                // On giving up the others go too, so that Map returns and the message can be read.
+                if (!_scheduling.WaitOnce(_gate, s_patience, () => _mostInside >= MustRunTogether, GiveUp))
                 {
-                    Monitor.Wait(_gate);
-                }
-                else if (!Monitor.Wait(_gate, s_patience) && _mostInside < together)
-                {
-                    // Let the others go too, so that Map returns and the message can be read.
-                    _gaveUp = true;
-                    Monitor.PulseAll(_gate);
                     stuck = "";
                 }
             }
@@ -471,15 +465,8 @@ internal sealed class Calls
                     break;
                 }
 
-                if (_scheduling == Scheduling.Systematic)
+                if (!_scheduling.WaitOnce(_gate, s_patience, () => _failuresMet || FailingItems.All(failing => _states[failing - First] == Inside), GiveUp))
                 {
-                    Monitor.Wait(_gate);
-                }
-                else if (!Monitor.Wait(_gate, s_patience) && !_failuresMet &&
-                         !FailingItems.All(failing => _states[failing - First] == Inside))
-                {
-                    _gaveUp = true;
-                    Monitor.PulseAll(_gate);
                     stuck = "";
                 }
             }
@@ -490,6 +477,8 @@ internal sealed class Calls
             Break(ExplainStuck());
         }
     }
+
+    private void GiveUp() => _gaveUp = true;
 
     private void HoldUntilOthersFinished()
     {
