@@ -33,6 +33,7 @@ public sealed class ChildProcessGrader
     /// <summary>How long the grader's output holds each line in The_caller_waits_for_the_child_to_exit.</summary>
     private static readonly TimeSpan s_lineHold = TimeSpan.FromMilliseconds(250);
 
+    [Core]
     [Test]
     public void The_child_process_has_its_own_process_id()
     {
@@ -85,6 +86,7 @@ public sealed class ChildProcessGrader
             "argument on its own with start.ArgumentList.Add(...), which needs no quoting.\nRead next: " + ReadNext);
     }
 
+    [Core]
     [Test]
     public void The_child_process_has_its_own_memory()
     {

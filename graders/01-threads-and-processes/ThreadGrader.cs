@@ -8,6 +8,7 @@ public sealed class ThreadGrader
     private const string ReadNext =
         "exercises/01-threads-and-processes/README.md (\"A thread\"), and https://learn.microsoft.com/dotnet/standard/threading/creating-threads-and-passing-data-at-start-time";
 
+    [Core]
     [Test]
     public void The_hello_comes_from_a_new_thread()
     {
@@ -66,6 +67,7 @@ public sealed class ThreadGrader
             "\nRead next: " + ReadNext);
     }
 
+    [Core]
     [Test]
     public void The_caller_waits_for_the_thread_and_sees_what_it_changed()
     {

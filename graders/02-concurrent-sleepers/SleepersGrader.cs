@@ -86,6 +86,7 @@ public sealed class SleepersGrader
             $"{PrintedLine.Show(lines)}\nRead next: {ReadNext}");
     }
 
+    [Core]
     [Test, OnRealThreads]
     public void RunOnThreads_runs_the_calls_at_the_same_time()
     {
@@ -136,6 +137,7 @@ public sealed class SleepersGrader
             $"Read next: {ReadNext}");
     }
 
+    [Core]
     [Test, OnRealThreads]
     public void Each_call_runs_on_a_new_thread_of_its_own()
     {

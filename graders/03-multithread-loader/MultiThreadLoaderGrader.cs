@@ -112,6 +112,7 @@ public sealed class MultiThreadLoaderGrader
         }
     }
 
+    [Core]
     [Test]
     [Order(4)]
     public void All_downloads_are_in_flight_at_the_same_time()
@@ -156,6 +157,7 @@ public sealed class MultiThreadLoaderGrader
             $"other after their requests are sent (a lock around reading the response?).\nRead next: {ReadNext}");
     }
 
+    [Core]
     [Test]
     [Order(5)]
     public void Each_download_runs_on_a_thread_of_its_own()

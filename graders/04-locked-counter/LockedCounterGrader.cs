@@ -96,6 +96,7 @@ public sealed class LockedCounterGrader
         }
     }
 
+    [Core]
     [Test]
     public void Operations_on_two_threads_never_race()
     {
@@ -113,6 +114,7 @@ public sealed class LockedCounterGrader
         }.Verify();
     }
 
+    [Core]
     [Test]
     public void X_read_while_the_operations_run_shows_a_value_of_x()
     {

@@ -15,12 +15,14 @@ public sealed class RaceGrader
         "around the check and the change in Start(), Cancel() and the callback, or one Interlocked.CompareExchange on one " +
         "state field.";
 
+    [Core]
     [Test]
     public void Two_Starts_at_once_start_it_once() => Verify(
         "when two threads call Start() at once, one starts the DelayedAction and the other throws InvalidOperationException; the action runs once",
         TwoStarts,
         "Start() on two threads, then the clock moved past the delay; Completion never ended.");
 
+    [Core]
     [Test]
     public void Cancel_racing_Start_stops_it_for_good() => Verify(
         "when Cancel() races Start(), Cancel() returns true (the action had not started), the action never runs, Completion ends canceled and no timer is left",
@@ -28,6 +30,7 @@ public sealed class RaceGrader
         "Cancel() raced Start(), then the clock moved past the delay; Completion never ended: a Cancel() that returned true must " +
         "end Completion as canceled (TrySetCanceled).");
 
+    [Core]
     [Test]
     public void Cancel_racing_the_timer_is_decided_once() => Verify(
         "when Cancel() races the timer, either the action runs and Cancel() returns false, or it never runs and Cancel() returns true",
@@ -43,6 +46,7 @@ public sealed class RaceGrader
         "action (for the lock that the callback held while the action ran?). Decide under the lock, then run the action " +
         "outside it: a Cancel() that comes while the action runs must find the lock free and return false at once.");
 
+    [Core]
     [Test]
     public void Dispose_racing_the_timer_is_decided_once() => Verify(
         "when Dispose() races the timer, either the action runs once and Completion succeeds, or it never runs and Completion ends canceled; every timer is disposed",

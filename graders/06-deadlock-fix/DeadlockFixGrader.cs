@@ -162,6 +162,7 @@ public sealed class DeadlockFixGrader
             "TryTransfer(Zoe, Adam, 10) returned false, but Zoe has 10.");
     }
 
+    [Core]
     [Test]
     public void Transfers_in_both_directions_never_deadlock() => Check(
         "transfers Alice→Bob and Bob→Alice at the same time all finish and keep the money",
@@ -170,12 +171,14 @@ public sealed class DeadlockFixGrader
         runs => TwoWay(runs, transfers: 4, opening: 100m).MustKeepEveryPaymentAndAllTheMoney(),
         runs => TwoWay(runs, transfers: 300, opening: StressOpening, stress: true).MustKeepEveryPaymentAndAllTheMoney());
 
+    [Core]
     [Test]
     public void Transfers_around_a_cycle_of_three_accounts_never_deadlock() => Check(
         "transfers Zoe→Mia, Mia→Adam and Adam→Zoe at the same time all finish and keep the money",
         runs => Cycle(runs, transfers: 3, opening: 100m).MustKeepEveryPaymentAndAllTheMoney(),
         runs => Cycle(runs, transfers: 300, opening: StressOpening, stress: true).MustKeepEveryPaymentAndAllTheMoney());
 
+    [Core]
     [Test]
     public void Transfers_between_accounts_that_tie_on_everything_but_the_Id_never_deadlock()
     {
@@ -186,6 +189,7 @@ public sealed class DeadlockFixGrader
             runs => Tie(runs, transfers: 50).MustKeepEveryPaymentAndAllTheMoney());
     }
 
+    [Core]
     [Test]
     public void An_audit_during_a_transfer_never_sees_money_in_flight() => Check(
         "an audit (Bank.TotalBalance) while money moves sees all the money, and does not deadlock with the transfer",
@@ -194,12 +198,14 @@ public sealed class DeadlockFixGrader
         runs => AuditOfTwo(runs, transfers: 4, backTransfers: 0, audits: 4, opening: 100m).MustNeverShowMoneyInFlight(),
         runs => AuditOfTwo(runs, transfers: 200, backTransfers: 200, audits: 200, opening: StressOpening, stress: true).MustNeverShowMoneyInFlight());
 
+    [Core]
     [Test]
     public void An_audit_of_three_accounts_in_any_order_never_sees_money_in_flight() => Check(
         "an audit of three accounts, listed in no particular order, while money moves between them sees all the money and does not deadlock",
         runs => AuditOfThree(runs, transfers: 1, audits: 2, opening: 100m).MustNeverShowMoneyInFlight(),
         runs => AuditOfThree(runs, transfers: 200, audits: 200, opening: StressOpening, stress: true).MustNeverShowMoneyInFlight());
 
+    [Core]
     [Test]
     public void The_last_money_on_an_account_is_paid_only_once() => Check(
         "two transfers of Sam's last 10 at the same time: exactly one goes through, and no balance goes below zero",
@@ -213,6 +219,7 @@ public sealed class DeadlockFixGrader
             }
         });
 
+    [Core]
     [Test]
     public void Every_bank_call_at_once_finishes_and_keeps_the_money() => Check(
         "every kind of call at once (transfers, refused transfers, audits, balances) finishes and keeps the money",

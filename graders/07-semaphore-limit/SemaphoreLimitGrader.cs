@@ -70,6 +70,7 @@ public sealed class SemaphoreLimitGrader
         }
     }
 
+    [Core]
     [Test]
     public void At_most_limit_workers_are_inside_at_once() => new ConcurrencyCheck
     {
@@ -84,6 +85,7 @@ public sealed class SemaphoreLimitGrader
         ReadNext = ReadNext,
     }.Verify();
 
+    [Core]
     [Test]
     public void At_most_limit_workers_are_inside_a_Throttle_3_at_once() => new ConcurrencyCheck
     {
@@ -96,6 +98,7 @@ public sealed class SemaphoreLimitGrader
         ReadNext = ReadNext,
     }.Verify();
 
+    [Core]
     [Test]
     public void Limit_workers_can_work_at_the_same_time() => new ConcurrencyCheck
     {
@@ -218,6 +221,7 @@ public sealed class SemaphoreLimitGrader
         ReadNext = ReadNext,
     }.Verify();
 
+    [Core]
     [Test, OnRealThreads]
     public void A_full_throttle_makes_the_next_worker_wait()
     {

@@ -63,6 +63,7 @@ public sealed class BoundedBufferGrader
             $"when adding is complete AND the buffer is empty. Read next: {ReadNext}");
     }
 
+    [Core]
     [Test, OnRealThreads]
     public void TryTake_waits_for_an_item()
     {
@@ -80,6 +81,7 @@ public sealed class BoundedBufferGrader
         consumer.Result.Should().Be(5, "the waiting consumer gets the item that was added");
     }
 
+    [Core]
     [Test, OnRealThreads]
     public void Add_waits_while_the_buffer_is_full()
     {
@@ -160,6 +162,7 @@ public sealed class BoundedBufferGrader
             $"item 1 was added before CompleteAdding and must be taken; item 2's Add threw, so 2 was never added. Read next: {ReadNext}");
     }
 
+    [Core]
     [Test]
     public void Producers_and_consumers_lose_nothing_and_never_deadlock() => Verify(
         "with several producers and consumers, every item is taken exactly once and in order, the capacity holds, and nobody " +

@@ -86,6 +86,7 @@ public sealed class PipelineGrader
         probe.Finish(pipeline, ReadNext);
     }
 
+    [Core]
     [Test, OnRealThreads, Order(3)]
     public void Consumers_work_at_once_on_their_own_threads()
     {
@@ -124,6 +125,7 @@ public sealed class PipelineGrader
             $"Read next: {ReadNext}");
     }
 
+    [Core]
     [Test, OnRealThreads, Order(4)]
     public void Every_item_is_processed_exactly_once_and_Complete_waits_for_it()
     {
@@ -166,6 +168,7 @@ public sealed class PipelineGrader
         }
     }
 
+    [Core]
     [Test, OnRealThreads, Order(5)]
     public void The_queue_never_holds_more_than_its_capacity()
     {

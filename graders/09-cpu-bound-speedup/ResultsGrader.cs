@@ -28,6 +28,7 @@ public sealed class ResultsGrader
             $"in that order. Read next: {ReadNext}");
     }
 
+    [Core]
     [Test]
     public void OnThreads_puts_each_copys_result_in_its_slot()
     {

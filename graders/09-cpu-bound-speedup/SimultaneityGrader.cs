@@ -14,6 +14,7 @@ public sealed class SimultaneityGrader
     /// <summary>More copies than cores: code that runs them in batches of Environment.ProcessorCount cannot meet them all.</summary>
     private static int MoreThreadsThanCores => Environment.ProcessorCount + 2;
 
+    [Core]
     [Test, OnRealThreads]
     public void OnThreads_runs_the_copies_at_the_same_time()
     {
@@ -66,6 +67,7 @@ public sealed class SimultaneityGrader
             $"thread of its own. Read next: {ResultsGrader.ReadNext}");
     }
 
+    [Core]
     [Test, OnRealThreads]
     public void InProcesses_runs_the_children_at_the_same_time()
     {

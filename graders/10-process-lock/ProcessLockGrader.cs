@@ -40,6 +40,7 @@ public sealed class ProcessLockGrader
     [TearDown]
     public void DeleteLog() => File.Delete(_log);
 
+    [Core]
     [Test]
     public void Child_processes_print_one_at_a_time()
     {
@@ -76,6 +77,7 @@ public sealed class ProcessLockGrader
         MustHaveDisposedTheChildren(log, s_items, "after PrintAll of 5 items");
     }
 
+    [Core]
     [Test]
     public void Child_processes_start_at_once_and_wait_while_another_process_holds_the_lock()
     {

@@ -62,6 +62,7 @@ public sealed class PoolMapGrader
     [OneTimeTearDown]
     public void GiveThePoolItsSizeBack() => ThreadPool.SetMinThreads(_minWorkerThreads, _minIoThreads);
 
+    [Core]
     [Test, OnRealThreads]
     public void Results_come_back_in_the_order_of_the_items()
     {
@@ -108,6 +109,7 @@ public sealed class PoolMapGrader
         calls.MustHaveMappedEachItemOnceInOrder(results, $"the call for item {slowItem} finished after {finished} others");
     }
 
+    [Core]
     [Test]
     public void Every_item_goes_to_the_function_exactly_once()
     {
@@ -124,6 +126,7 @@ public sealed class PoolMapGrader
     }
 
     [TestCase(3, TestName = "At_most_maxConcurrency_calls_run_at_once")]
+    [Core]
     [TestCase(1, TestName = "At_most_one_call_runs_at_once_in_a_pool_of_one")]
     public void At_most_maxConcurrency_calls_run_at_once(int limit)
     {
@@ -141,6 +144,7 @@ public sealed class PoolMapGrader
         }.Verify();
     }
 
+    [Core]
     [Test]
     public void Calls_really_run_together()
     {

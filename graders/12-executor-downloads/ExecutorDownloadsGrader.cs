@@ -56,6 +56,7 @@ public sealed class ExecutorDownloadsGrader
         client.GetByteArrayAsync(document.Url).Wait(TimeSpan.FromSeconds(20));
     }
 
+    [Core]
     [Test]
     public void Results_come_back_in_the_order_of_the_urls()
     {
@@ -95,6 +96,7 @@ public sealed class ExecutorDownloadsGrader
     [TestCase(Call.DownloadAll, 3, TestName = "Never_more_than_maxConcurrency_downloads_at_once")]
     [TestCase(Call.DownloadAll, 1, TestName = "Never_more_than_one_download_at_once_when_maxConcurrency_is_1")]
     [TestCase(Call.AsCompleted, 2, TestName = "The_completion_order_variant_keeps_the_limit_too")]
+    [Core]
     [TestCase(Call.AsCompleted, 1, TestName = "The_completion_order_variant_keeps_a_limit_of_1_too")]
     public void Never_more_than_maxConcurrency_downloads_at_once(Call call, int maxConcurrency)
     {
@@ -151,6 +153,7 @@ public sealed class ExecutorDownloadsGrader
     }
 
     [TestCase(Call.DownloadAll, TestName = "Downloads_run_maxConcurrency_at_a_time")]
+    [Core]
     [TestCase(Call.AsCompleted, TestName = "The_completion_order_variant_runs_maxConcurrency_at_a_time")]
     public void Downloads_run_maxConcurrency_at_a_time(Call call)
     {

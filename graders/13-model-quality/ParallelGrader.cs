@@ -13,6 +13,7 @@ public sealed class ParallelGrader
     private static readonly TimeSpan s_holdLimit = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan s_trainingLimit = TimeSpan.FromMinutes(2);
 
+    [Core]
     [Test]
     public void Both_models_train_at_the_same_time()
     {
@@ -54,6 +55,7 @@ public sealed class ParallelGrader
         MustMatchAlone(results!, alone, "[FastTree, FastForest]");
     }
 
+    [Core]
     [Test]
     public void Results_come_back_in_the_order_of_the_regressors()
     {

@@ -19,10 +19,12 @@ public sealed class BatchGradingTests
     private static IEnumerable<TestCaseData> Verdicts() =>
     [
         Case("reference", KataState.Passed, 10, "all 8 checks passed"),
-        Case("clone-with-stub", KataState.Failed, 6.25, "other thread changed x"),
+        // The untouched stub is not started: 0 points, not graded (its edited grader is ignored either way).
+        Case("clone-with-stub", KataState.NotStarted, 0, "not started"),
         Case("empty", KataState.Missing, 0, "no C# files in exercises/04-locked-counter/"),
         Case("syntax-error", KataState.DoesNotCompile, 0, "exercises/04-locked-counter/SharedCounter.cs("),
-        Case("deadlock", KataState.Failed, 5, "Deadlock"),
+        // 4 of 8 checks fail, the two core ones among them: held to 40% (it would be 4.0 by weight alone too: 4 of 10).
+        Case("deadlock", KataState.Failed, 4, "the core checks Operations_on_two_threads_never_race and X_read_while_the_operations_run_shows_a_value_of_x failed"),
         Case("spins-forever", KataState.TimedOut, 0, "timed out: A_fresh_counter_starts_at_zero_with_the_lesson_targets did not finish"),
         Case("calls-environment-exit", KataState.Crashed, 0, "before its checks did (Environment.Exit?"),
         Case("deletes-files-outside", KataState.Tampered, 0, "graders/points.json"),

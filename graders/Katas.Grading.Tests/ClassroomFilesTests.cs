@@ -26,32 +26,47 @@ public sealed class ClassroomFilesTests
     }
 
     [Test]
-    public void The_workflow_has_one_grader_step_per_kata_with_its_points_and_the_reporter_reads_them_all()
+    public void The_workflow_restores_then_builds_once_then_grades_each_kata_and_the_reporter_reads_them_all()
     {
         var points = PointsConfig.Load(s_repository);
         var workflow = ClassroomFiles.Workflow(s_repository, points);
 
+        // global.json is read by setup-dotnet: the teacher's must be back before it runs.
+        workflow.IndexOf("name: Restore the teacher's graders", StringComparison.Ordinal).Should()
+            .BeLessThan(workflow.IndexOf("uses: actions/setup-dotnet", StringComparison.Ordinal));
+        workflow.IndexOf("uses: actions/setup-dotnet", StringComparison.Ordinal).Should()
+            .BeLessThan(workflow.IndexOf("name: Build the graders", StringComparison.Ordinal));
+        foreach (var command in ClassroomFiles.BuildCommands())
+        {
+            workflow.Should().Contain("        " + command + "\n");
+        }
+
         foreach (var kata in s_repository.Katas)
         {
             var id = ClassroomFiles.StepId(kata);
-            workflow.Should().Contain($"      id: {id}\n      uses: classroom-resources/autograding-command-grader@v1\n")
-                .And.Contain($"        command: '{ClassroomFiles.TestCommand(s_repository, kata)}'\n        timeout: {points.For(kata).TimeoutMinutes}\n        max-score: {points.For(kata).Points}\n")
+            workflow.Should().Contain($"      id: {id}\n      timeout-minutes: {points.For(kata).TimeoutMinutes + ClassroomFiles.StepMargin}\n" +
+                                      $"      run: {ClassroomFiles.StepCommand(kata)}\n")
                 .And.Contain($"        {id.ToUpperInvariant()}_RESULTS: \"${{{{steps.{id}.outputs.result}}}}\"\n");
+            ClassroomFiles.StepCommand(kata).Should().Contain("--no-build", "the graders are built once, in the build step");
         }
 
+        workflow.Should().Contain("concurrency:\n  group: autograding-${{ github.ref }}\n  cancel-in-progress: true\n");
+        workflow.Should().Contain("- name: Autograding Reporter\n      if: always()\n");
         workflow.Should().Contain($"        runners: {string.Join(',', s_repository.Katas.Select(ClassroomFiles.StepId))}\n");
+        workflow.Should().NotContain("autograding-command-grader", "a command grader scores a kata all or nothing");
         workflow.Should().NotContain("\t", "YAML forbids tabs");
     }
 
     [Test]
-    public void The_legacy_autograding_json_has_one_test_per_kata_worth_its_points()
+    public void A_template_that_cannot_be_fetched_stops_with_the_reason()
     {
-        var points = PointsConfig.Load(s_repository);
-        var tests = JsonNode.Parse(ClassroomFiles.Legacy(s_repository, points))!["tests"]!.AsArray();
+        var points = PointsConfig.Load(s_repository) with { TemplateRepository = "teacher/private-template" };
+        var script = string.Join('\n', ClassroomFiles.RestoreTeacherFiles(points));
 
-        tests.Select(test => (string)test!["name"]!).Should().Equal(s_repository.Katas);
-        tests.Sum(test => (int)test!["points"]!).Should().Be(points.Total);
-        tests.Should().OnlyContain(test => ((string)test!["run"]!).Contains("-p:KataSource=" + ClassroomFiles.StudentCode));
+        script.Should().Contain("if ! git fetch -q --depth 1 https://github.com/teacher/private-template.git HEAD; then")
+            .And.Contain("::error::Could not fetch the template repository teacher/private-template")
+            .And.Contain("make the template public");
+        script.Should().NotContain("git checkout -q -f \"\"");
     }
 
     [Test]

@@ -1,3 +1,5 @@
+using Katas.Cli;
+
 namespace Katas.Grading.Tests;
 
 /// <summary>
@@ -18,6 +20,9 @@ public sealed class GraderTeethTests
     private static IEnumerable<TestCaseData> RightFixtures() =>
         Repository.Katas.SelectMany(kata => kata.Fixtures("right"))
             .Select(fixture => new TestCaseData(fixture).SetArgDisplayNames(fixture.ToString()));
+
+    private static readonly KataRepository s_teacher = new(Repository.Root);
+    private static readonly PointsConfig s_points = PointsConfig.Load(s_teacher);
 
     // One run of the whole solution serves the test case of every kata.
     private static readonly Lazy<GraderRun> s_solutions = new(() => BuildSlots.Run(slot => GraderRun.Start(Repository.Solution, "solutions", slot)));
@@ -45,6 +50,21 @@ public sealed class GraderTeethTests
 
         results.Should().NotBeEmpty("the grader of {0} must have run ({1})", kata, s_solutions.Value.Console);
         s_solutions.Value.Failed.Where(r => r.IsFrom(kata)).Should().BeEmpty("the reference solution of {0} must pass its grader", kata);
+        var verdict = Scored(kata, results);
+        verdict.Score.Should().Be(verdict.MaxScore, "the reference solution of {0} earns every point: {1}", kata, verdict.Summary);
+    }
+
+    [TestCaseSource(nameof(KataCases))]
+    public void The_grader_marks_the_checks_the_kata_exists_to_teach_as_core(Kata kata)
+    {
+        // A kata whose core checks fail earns at most 40% (tools/Katas.Cli/Scoring.cs); with no check marked [Core],
+        // code that misses the point of the kata could still earn every other point.
+        var results = s_solutions.Value.Results.Where(r => r.IsFrom(kata)).ToList();
+        var scoring = Scored(kata, results).Scoring!;
+        scoring.Checks.Should().Contain(check => check.Core, "the grader of {0} must mark its core checks with [Core]", kata);
+        scoring.Checks.Should().Contain(check => !check.Core, "a kata of only core checks has no partial credit ({0})", kata);
+        scoring.Checks.Select(check => check.Name).Should().BeEquivalentTo(results.Select(r => Scoring.CheckOf(r.Name)).Distinct(),
+            "the checks read from the grader assembly of {0} are the checks that ran", kata);
     }
 
     [TestCaseSource(nameof(KataCases))]
@@ -70,6 +90,15 @@ public sealed class GraderTeethTests
 
         results.Should().NotBeEmpty("the stub of {0} must compile and be graded ({1})", kata, s_exercises.Value.Console);
         results.Should().Contain(r => r.Outcome == "Failed", "the untouched stub of {0} must fail its grader", kata);
+
+        // Graded, it fails a core check, so a stub changed by a comment earns at most 40%; untouched, it is not started
+        // and earns nothing, in every output (the batch grader and the Classroom step decide it the same way).
+        var graded = Scored(kata, results);
+        graded.Scoring!.CoreFailed.Should().BeTrue("the stub of {0} must fail a core check ({1})", kata, graded.Summary);
+        var untouched = Scoring.BeforeGrading(s_teacher, kata.Name, new Submission(Repository.Exercises), graded.MaxScore);
+        untouched.Should().NotBeNull("the untouched stub of {0} is not graded", kata);
+        untouched!.State.Should().Be(KataState.NotStarted);
+        untouched.Score.Should().Be(0);
     }
 
     [TestCaseSource(nameof(WrongFixtures))]
@@ -82,6 +111,16 @@ public sealed class GraderTeethTests
 
         run.ExitCode.Should().NotBe(0, "{0} is wrong and must fail its grader: {1}", fixture, run);
         run.Failed.Should().NotBeEmpty("{0} must fail at least one check: {1}", fixture, run);
+
+        // Only its failing checks ran: the others are scored as passed, the most this code could earn.
+        var most = Scored(fixture.Kata, run.Results, unrunPass: true);
+        most.Score.Should().BeLessThan(most.MaxScore, "{0} is wrong and must not earn every point: {1}", fixture, most.Summary);
+        if (most.Scoring!.Checks.Any(check => check.Core && fixture.Expectation.Failing.Keys.Select(MethodOf).Contains(check.Name)))
+        {
+            most.Score.Should().BeLessThanOrEqualTo(Scoring.CoreCap * most.MaxScore,
+                "{0} fails a core check and earns at most {1:P0}: {2}", fixture, Scoring.CoreCap, most.Summary);
+        }
+
         foreach (var (test, words) in fixture.Expectation.Failing)
         {
             // A parameterized test named by its method alone: every case of it counts, and one must fail.
@@ -103,11 +142,17 @@ public sealed class GraderTeethTests
 
         run.Failed.Should().BeEmpty("{0} is correct and must never be failed: {1}", fixture, run);
         run.ExitCode.Should().Be(0, "{0} must pass: {1}", fixture, run.Console);
+        var verdict = Scored(fixture.Kata, run.Results);
+        verdict.Score.Should().Be(verdict.MaxScore, "{0} is correct and earns every point: {1}", fixture, verdict.Summary);
         foreach (var (test, words) in fixture.Expectation.Notes)
         {
             run.Results.Single(r => r.Name == test).Output.Should().Contain(words, "{0} must be told how {1} was graded", fixture, test);
         }
     }
+
+    /// <summary>The kata's verdict by the scoring code of the gradebook (tools/Katas.Cli/Scoring.cs), not a copy of it.</summary>
+    private static KataVerdict Scored(Kata kata, IReadOnlyList<GraderTestResult> results, bool unrunPass = false) =>
+        Scoring.Verdict(kata.Name, s_points.For(kata.Name).Points, results, TimeSpan.Zero, TimeSpan.Zero, unrunPass);
 
     /// <summary>"Test(case)" names one case of a parameterized test; its method is "Test".</summary>
     private static string MethodOf(string test) => test.Split('(')[0];

@@ -135,7 +135,30 @@ public sealed class BoundedTests
 
         var run = () => Bounded.Run(TimeSpan.FromMilliseconds(200), "waiting forever", () => never.Wait());
 
-        run.Should().Throw<GradingTimeoutException>().WithMessage("Timed out after 0.2 s while waiting forever*deadlock*");
+        run.Should().Throw<GradingTimeoutException>().WithMessage("Timed out after 0.2 s while waiting forever*waiting, not computing*deadlock*");
+    }
+
+    [Test]
+    public void Reports_a_call_that_spins_as_an_endless_loop_not_a_deadlock()
+    {
+        var stop = false;
+
+        var run = () => Bounded.Run(TimeSpan.FromSeconds(1), "counting", () =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+            }
+        });
+
+        try
+        {
+            run.Should().Throw<GradingTimeoutException>().WithMessage("Timed out after 1 s while counting*kept a core busy*endless loop*")
+                .Which.Message.Should().NotContain("deadlock");
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+        }
     }
 
     [Test]

@@ -23,7 +23,7 @@ public sealed class StudentCommandsTests
     [TestCase("locked-counter", "04-locked-counter")]
     [TestCase("13-model-quality", "13-model-quality")]
     public void A_kata_can_be_named_by_number_or_name(string name, string kata) =>
-        KataHints.Resolve(s_repository, name).Should().Be(kata);
+        s_repository.Resolve(name).Should().Be(kata);
 
     [Test]
     public void Untouched_stubs_are_recognised_and_a_changed_one_is_not()
@@ -64,7 +64,7 @@ public sealed class StudentCommandsTests
 
         files.Should().NotContain(path => path.StartsWith("solutions/") || path.Contains("/Fixtures/") || path.StartsWith("graders/Katas.Grading.Tests/"),
             "known-right fixtures and reference solutions would give the answers away");
-        files.Should().Contain([ClassroomFiles.WorkflowPath, ClassroomFiles.LegacyPath, StubChecksums.RelativePath, PointsConfig.RelativePath,
+        files.Should().Contain([ClassroomFiles.WorkflowPath, StubChecksums.RelativePath, PointsConfig.RelativePath,
             "tools/Katas.Cli/Katas.Cli.csproj", "Katas.sln", "global.json", ".config/dotnet-tools.json"]);
         foreach (var kata in s_repository.Katas)
         {

@@ -13,12 +13,9 @@ public static class Bounded
     public static void Run(TimeSpan limit, string what, Action action)
     {
         RealThreads.MustRunUnrewritten(what);
-        if (!TryRun(limit, action, out var error))
+        if (!TryRun(limit, action, out var error, out var busy))
         {
-            throw new GradingTimeoutException(
-                $"Timed out after {limit.TotalSeconds:0.#} s while {what}. Your code did not finish: most likely a deadlock " +
-                "(two threads each waiting for something the other holds) or an endless loop. The stuck thread was abandoned; " +
-                "fix the code and run the grader again.");
+            throw new GradingTimeoutException($"Timed out after {limit.TotalSeconds:0.#} s while {what}. " + WhyStuck(busy));
         }
 
         if (error is not null)
@@ -53,12 +50,18 @@ public static class Bounded
     }
 
     /// <summary>Runs <paramref name="action"/> on a background thread; false if it did not finish in time.</summary>
-    public static bool TryRun(TimeSpan limit, Action action, out Exception? error)
+    public static bool TryRun(TimeSpan limit, Action action, out Exception? error) => TryRun(limit, action, out error, out _);
+
+    /// <param name="busy">When it did not finish: the share of the time limit its thread spent on a core (0 to 1), or null
+    /// when this system does not say.</param>
+    public static bool TryRun(TimeSpan limit, Action action, out Exception? error, out double? busy)
     {
         Exception? caught = null;
+        int? osThread = null;
         // A background thread: if the student's code never returns, it must not keep the test host alive.
         var worker = new Thread(() =>
         {
+            osThread = ThreadCpu.CurrentOsThreadId();
             try
             {
                 action();
@@ -72,8 +75,29 @@ public static class Bounded
         worker.Start();
         var finished = worker.Join(limit);
         error = caught;
+        busy = finished || osThread is not { } id || ThreadCpu.Of(id) is not { } cpu ? null : Math.Min(1, cpu / limit);
         return finished;
     }
+
+    /// <summary>
+    /// Why a call did not return, from what its thread did meanwhile: a thread on a core most of the time loops; a thread
+    /// that hardly ran waits for something that never comes (measured: an empty `while (true) {}` shows 0.9-1.0 of the
+    /// limit on a quiet machine and above 0.3 with both cores shared by four busy loops; a thread blocked in Wait, Join
+    /// or Monitor.Enter shows 0.00).
+    /// </summary>
+    private static string WhyStuck(double? busy) => busy switch
+    {
+        >= 0.2 => $"Your code did not return, and it kept a core busy all that time ({busy:P0} of it): an endless loop? " +
+                  "(a loop whose condition never changes, or a spin-wait for something that never happens). The stuck thread " +
+                  "was abandoned; fix the code and run the grader again.",
+        not null => $"Your code did not return, and it was waiting, not computing ({busy:P0} of the time on a core): a wait " +
+                    "that never ends: a lock or a semaphore slot taken and never given back, a Wait or Join on something that " +
+                    "never finishes, or a deadlock (two threads each waiting for something the other holds). The stuck thread " +
+                    "was abandoned; fix the code and run the grader again.",
+        _ => "Your code did not finish: an endless loop, or a wait that never ends (a lock never released, or a deadlock: two " +
+             "threads each waiting for something the other holds). The stuck thread was abandoned; fix the code and run the " +
+             "grader again.",
+    };
 }
 
 /// <summary>Student code did not finish within its time limit.</summary>

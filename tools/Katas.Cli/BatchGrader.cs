@@ -72,9 +72,9 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
     private KataVerdict GradeOne(Submission submission, string kata, GradingWorkspace workspace, KataRunner runner, string results)
     {
         var maxScore = points.For(kata).Points;
-        if (submission.SourcesOf(kata).Count == 0)
+        if (Scoring.BeforeGrading(teacher, kata, submission, maxScore) is { } ungraded)
         {
-            return KataVerdict.Without(kata, KataState.Missing, maxScore, $"no C# files in exercises/{kata}/");
+            return ungraded;
         }
 
         submission.CopySourcesTo(kata, workspace.CodeRoot);

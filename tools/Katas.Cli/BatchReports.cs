@@ -18,7 +18,7 @@ public static class BatchReports
             {
                 var path = Path.Combine(folder, "junit", name, kata.Kata + ".xml");
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                JUnitReport.For(grade.Student, kata).Save(path);
+                JUnitReport.Save(JUnitReport.For(grade.Student, kata), path);
             }
         }
     }
@@ -35,12 +35,12 @@ public static class BatchReports
                 .Append($"   {Feedback.Number(grade.Score)}/{grade.MaxScore}\n");
         }
 
-        var graded = grades.SelectMany(grade => grade.Katas).Where(kata => kata.State != KataState.Missing).ToList();
+        var graded = grades.SelectMany(grade => grade.Katas).Where(kata => kata.State is not (KataState.Missing or KataState.NotStarted)).ToList();
         // Identical code was graded once and its verdict shared: count each run once.
         var runs = graded.Distinct(ReferenceEqualityComparer.Instance).Cast<KataVerdict>().ToList();
         text.Append($"\n{grades.Count} submissions, {graded.Count} katas with code, {runs.Count} distinct (built and run) in {elapsed:mm\\:ss} ")
             .Append($"(build {Seconds(runs.Sum(run => run.BuildTime.TotalSeconds))}, checks {Seconds(runs.Sum(run => run.TestTime.TotalSeconds))}, summed over workers).\n")
-            .Append("Cells: points, or T timed out, C does not compile, X crashed, ! tampered, - missing.\n")
+            .Append("Cells: points, or T timed out, C does not compile, X crashed, ! tampered, - missing, 0s not started (untouched stub).\n")
             .Append($"Reports: {folder}/gradebook.csv, gradebook.json, feedback/, gradescope/, junit/\n");
         return text.ToString();
     }
@@ -52,6 +52,7 @@ public static class BatchReports
         KataState.Crashed => "X",
         KataState.Tampered => "!",
         KataState.Missing => "-",
+        KataState.NotStarted => "0s",
         _ => Feedback.Number(kata.Score),
     };
 

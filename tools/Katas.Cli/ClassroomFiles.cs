@@ -1,59 +1,81 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Katas.Cli;
 
 /// <summary>
-/// The GitHub Classroom autograding files, derived from graders/points.json: the workflow Classroom generates
-/// today (one autograding-command-grader step per kata, then the grading reporter) and the legacy
-/// .github/classroom/autograding.json. Both grade with the teacher's graders, never the student's copies.
+/// The GitHub Classroom autograding workflow, derived from graders/points.json: the teacher's files are put back, every
+/// grader is built once against the student's code, then one step per kata runs `katas classroom-step`, which grades it
+/// as `katas grade` does (the same scores: <see cref="Scoring"/>) and hands the reporter its partial score. (The legacy
+/// .github/classroom/autograding.json is no longer generated: it scores a kata all or nothing.)
 /// </summary>
 public static class ClassroomFiles
 {
     public const string WorkflowPath = ".github/workflows/classroom.yml";
-    public const string LegacyPath = ".github/classroom/autograding.json";
 
     /// <summary>Where the student's C# sources are copied before the teacher's files are restored over the checkout.</summary>
     public const string StudentCode = "/tmp/student-exercises";
 
+    /// <summary>The CLI as the one build step leaves it; the kata steps run it without building again.</summary>
+    public const string Cli = "tools/Katas.Cli/bin/Debug/net10.0/katas.dll";
+
+    /// <summary>Minutes a kata step may run beyond its own time limit (which classroom-step enforces) before GitHub stops it.</summary>
+    public const int StepMargin = 3;
+
     public static IReadOnlyDictionary<string, string> All(KataRepository repository, PointsConfig points) =>
-        new Dictionary<string, string>
-        {
-            [WorkflowPath] = Workflow(repository, points),
-            [LegacyPath] = Legacy(repository, points),
-        };
+        new Dictionary<string, string> { [WorkflowPath] = Workflow(repository, points) };
 
     /// <summary>
     /// A student can change anything in their repository, graders included. Before grading, only the C# files of
     /// exercises/ are kept (copied aside) and every other file is put back as the teacher committed it: from the
     /// template repository when points.json names one, else from the repository's first commit, which GitHub
-    /// Classroom makes from the template. Runs once per job (the copy aside marks it done).
+    /// Classroom makes from the template. Runs once per job (the copy aside marks it done). A repository without
+    /// exercises/ grades as "missing" for every kata; a template that cannot be fetched stops the job with the reason.
     /// </summary>
     public static IReadOnlyList<string> RestoreTeacherFiles(PointsConfig points) =>
     [
         $"code=${{KATAS_STUDENT_CODE:-{StudentCode}}}",
         "if [ ! -d \"$code\" ]; then",
         "  git fetch -q --unshallow 2>/dev/null || true",
-        points.TemplateRepository is { Length: > 0 } template
-            ? $"  git fetch -q --depth 1 https://github.com/{template}.git HEAD && base=FETCH_HEAD"
-            : "  base=$(git rev-list --max-parents=0 HEAD | tail -n 1)",
+        .. points.TemplateRepository is { Length: > 0 } template
+            ? (string[])[
+                $"  if ! git fetch -q --depth 1 https://github.com/{template}.git HEAD; then",
+                $"    echo \"::error::Could not fetch the template repository {template} (graders/points.json, templateRepository). " +
+                "A student's repository cannot read a private template: make the template public (it holds only stubs and graders), " +
+                "or leave templateRepository empty to restore the graders from this repository's first commit.\"",
+                "    exit 1",
+                "  fi",
+                "  base=FETCH_HEAD",
+            ]
+            : [
+                "  base=$(git rev-list --max-parents=0 HEAD | tail -n 1)",
+                "  if [ -z \"$base\" ]; then echo \"::error::This repository has no first commit to restore the graders from.\"; exit 1; fi",
+            ],
         "  mkdir -p \"$code\"",
-        "  (cd exercises && find . -type f -name \"*.cs\" -not -path \"*/bin/*\" -not -path \"*/obj/*\" -exec cp --parents {} \"$code/\" \\;)",
+        "  if [ -d exercises ]; then",
+        "    (cd exercises && find . -type f -name \"*.cs\" -not -path \"*/bin/*\" -not -path \"*/obj/*\" -exec cp --parents {} \"$code/\" \\;)",
+        "  fi",
         "  git ls-files -z | xargs -0 rm -f",
         "  git checkout -q -f \"$base\" -- .",
         "  echo \"Grading the C# files of exercises/ with the graders and build files of commit $base.\"",
         "fi",
     ];
 
-    public static string TestCommand(KataRepository repository, string kata) =>
-        $"dotnet test {repository.GraderProject(kata)} -p:KataSource={StudentCode}";
+    /// <summary>Builds the CLI and every grader against the student's code, once; a kata that does not compile is left to its step to report.</summary>
+    public static IReadOnlyList<string> BuildCommands() =>
+    [
+        "dotnet build tools/Katas.Cli -nologo -v:q -clp:NoSummary",
+        "dotnet build Katas.sln -p:KataSource=$KATAS_STUDENT_CODE/ -nologo -v:q -clp:NoSummary || echo \"Some katas do not compile: their own steps report the errors.\"",
+    ];
+
+    /// <summary>The command of a kata's step.</summary>
+    public static string StepCommand(string kata) => $"dotnet {Cli} classroom-step {kata} --no-build";
 
     public static string Workflow(KataRepository repository, PointsConfig points)
     {
         var katas = repository.Katas;
+        var jobMinutes = katas.Sum(kata => points.For(kata).TimeoutMinutes) + 20;
         var yaml = new StringBuilder();
-        yaml.Append("""
+        yaml.Append($$$"""
             # Generated by `dotnet run --project tools/Katas.Cli -- generate` from graders/points.json: edit that file, not this one.
             name: Autograding Tests
             'on':
@@ -64,28 +86,45 @@ public static class ClassroomFiles
               checks: write
               actions: read
               contents: read
+            # A newer push grades the newer code: the run it supersedes stops.
+            concurrency:
+              group: autograding-${{ github.ref }}
+              cancel-in-progress: true
             jobs:
               run-autograding-tests:
                 runs-on: ubuntu-latest
                 if: github.actor != 'github-classroom[bot]'
+                timeout-minutes: {{{jobMinutes}}}
                 env:
                   DOTNET_CLI_TELEMETRY_OPTOUT: '1'
                   DOTNET_NOLOGO: '1'
                   COYOTE_CLI_TELEMETRY_OPTOUT: '1'
+                  KATAS_STUDENT_CODE: {{{StudentCode}}}
                 steps:
                 - name: Checkout code
                   uses: actions/checkout@v4
                   with:
                     fetch-depth: 0
-                - name: Set up .NET
-                  uses: actions/setup-dotnet@v4
-                  with:
-                    global-json-file: global.json
+                # Before setup-dotnet: it reads global.json, which must be the teacher's.
                 - name: Restore the teacher's graders and build files
                   run: |
 
             """);
         foreach (var line in RestoreTeacherFiles(points))
+        {
+            yaml.Append("        ").Append(line).Append('\n');
+        }
+
+        yaml.Append("""
+                - name: Set up .NET
+                  uses: actions/setup-dotnet@v4
+                  with:
+                    global-json-file: global.json
+                - name: Build the graders against the student's code
+                  run: |
+
+            """);
+        foreach (var line in BuildCommands())
         {
             yaml.Append("        ").Append(line).Append('\n');
         }
@@ -96,19 +135,15 @@ public static class ClassroomFiles
             yaml.Append($"""
                     - name: {kata}
                       id: {StepId(kata)}
-                      uses: classroom-resources/autograding-command-grader@v1
-                      with:
-                        test-name: {kata}
-                        setup-command: ''
-                        command: {Quoted(TestCommand(repository, kata))}
-                        timeout: {limits.TimeoutMinutes}
-                        max-score: {limits.Points}
+                      timeout-minutes: {limits.TimeoutMinutes + StepMargin}
+                      run: {StepCommand(kata)}
 
                 """);
         }
 
         yaml.Append("""
                 - name: Autograding Reporter
+                  if: always()
                   uses: classroom-resources/autograding-grading-reporter@v1
                   env:
 
@@ -122,33 +157,6 @@ public static class ClassroomFiles
         return yaml.ToString();
     }
 
-    public static string Legacy(KataRepository repository, PointsConfig points)
-    {
-        var restore = string.Join('\n', RestoreTeacherFiles(points));
-        var tests = new JsonArray();
-        foreach (var kata in repository.Katas)
-        {
-            var limits = points.For(kata);
-            tests.Add(new JsonObject
-            {
-                ["name"] = kata,
-                ["setup"] = $"bash -c {ShellQuoted(restore)}",
-                ["run"] = TestCommand(repository, kata),
-                ["input"] = "",
-                ["output"] = "",
-                ["comparison"] = "included",
-                ["timeout"] = limits.TimeoutMinutes,
-                ["points"] = limits.Points,
-            });
-        }
-
-        return new JsonObject { ["tests"] = tests }.ToJsonString(JsonOutput.Options) + "\n";
-    }
-
     /// <summary>Step ids must start with a letter; the reporter reads each step's result from &lt;ID&gt;_RESULTS.</summary>
     public static string StepId(string kata) => "kata-" + kata;
-
-    private static string Quoted(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private static string ShellQuoted(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -14,7 +14,9 @@ public static class DotnetCommand
 {
     private const int OutputCapacity = 256 * 1024;
 
-    public static CommandResult Run(IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit)
+    /// <param name="environment">Variables to set for the command (GITHUB_OUTPUT for a Classroom step, say).</param>
+    public static CommandResult Run(IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet", arguments)
         {
@@ -33,6 +35,10 @@ public static class DotnetCommand
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var output = new CappedText(OutputCapacity);
         var clock = Stopwatch.StartNew();

@@ -43,14 +43,16 @@ public static partial class Feedback
             foreach (var check in kata.Checks.Where(check => check.Failed))
             {
                 text.Append($"\n### ✗ {check.Name}\n\n```text\n").Append(CappedText.Truncate(check.Message.TrimEnd(), MessageLength)).Append("\n```\n");
-                if (SeedOf(check) is { } seed)
+                if (SeedOf(check) is { } seed && !check.Message.Contains($"(seed {seed})", StringComparison.Ordinal))
                 {
                     text.Append($"\nCoyote seed {seed}: the same code fails the same way again; run ")
                         .Append($"`dotnet test --filter TestCategory={kata.Kata}` to see it yourself.\n");
                 }
             }
 
-            if (kata.State != KataState.Missing)
+            // The graders' messages end with what to read; say it once, where no message did.
+            if (kata.State != KataState.Missing &&
+                !kata.Checks.Any(check => check.Failed && check.Message.Contains("Read next", StringComparison.Ordinal)))
             {
                 text.Append($"\nRead next: `exercises/{kata.Kata}/README.md` (по-русски: `README.ru.md`).\n");
             }

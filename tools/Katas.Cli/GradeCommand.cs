@@ -30,11 +30,9 @@ public static class GradeCommand
 
         var output = Path.GetFullPath(line.Option("out") ?? "grades");
         var workers = int.TryParse(line.Option("workers"), out var n) && n > 0 ? n : Math.Clamp(Environment.ProcessorCount, 1, 4);
-        var katas = line.Option("katas") is { } chosen ? [.. chosen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : teacher.Katas;
-        foreach (var kata in katas.Where(kata => !teacher.Katas.Contains(kata)))
-        {
-            throw new UsageException($"No kata named {kata}. The katas: {string.Join(", ", teacher.Katas)}");
-        }
+        var katas = line.Option("katas") is { } chosen
+            ? [.. chosen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(teacher.Resolve).Distinct()]
+            : teacher.Katas;
 
         var work = Path.GetFullPath(line.Option("work") ?? DefaultWorkFolder(teacher));
         if (IsInside(work, teacher.Root) || IsInside(work, folder))

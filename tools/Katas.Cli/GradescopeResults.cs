@@ -5,39 +5,57 @@ namespace Katas.Cli;
 
 /// <summary>
 /// A submission's grade as Gradescope's autograder reads it (/autograder/results/results.json): one test per grader
-/// check, worth its share of the kata's points, so the same graders can run on Gradescope.
+/// check, worth its part of the kata's points by the one rule of <see cref="Scoring"/> (the parts add up to the kata's
+/// score, the core cap included), so that Gradescope shows the same points as the gradebook.
 /// </summary>
 public static class GradescopeResults
 {
     private const int OutputLength = 4000;
 
-    public static string For(SubmissionGrade grade)
+    /// <param name="executionTime">How long grading took (Gradescope shows it), when known.</param>
+    /// <param name="output">The text above the tests (markdown): the whole feedback, when given.</param>
+    public static string For(SubmissionGrade grade, TimeSpan? executionTime = null, string? output = null)
     {
         var tests = new JsonArray();
         foreach (var kata in grade.Katas)
         {
-            if (kata.Checks.Count == 0 || kata.State is KataState.Crashed or KataState.Tampered)
+            if (kata.Scoring is not { } scoring)
             {
                 tests.Add(Test($"{kata.Kata}", 0, kata.MaxScore, passed: false, $"{kata.Summary}\n{kata.Details}".Trim(), seed: null));
                 continue;
             }
 
-            var share = (double)kata.MaxScore / kata.Checks.Count;
-            foreach (var check in kata.Checks)
+            foreach (var part in scoring.Checks)
             {
-                tests.Add(Test($"{kata.Kata}: {check.Name}", check.Failed ? 0 : Math.Round(share, 2), Math.Round(share, 2), !check.Failed,
-                    check.Failed ? check.Message : check.NotJudged ? "not judged on this machine (counts as passed): " + check.Message : "", Feedback.SeedOf(check)));
+                var cases = kata.Checks.Where(check => Scoring.CheckOf(check.Name) == part.Name).ToList();
+                var failed = cases.FirstOrDefault(check => check.Failed);
+                var notJudged = cases.FirstOrDefault(check => check.NotJudged);
+                var message = failed is not null ? failed.Message
+                    : notJudged is not null ? "Not judged on this machine (counted as passed): " + notJudged.Message
+                    : "";
+                if (part.Core && !part.Passed)
+                {
+                    message = $"In {kata.Kata}, {Scoring.CapNote(scoring)}.\n\n{message}";
+                }
+
+                tests.Add(Test($"{kata.Kata}: {part.Name}", part.Score, part.MaxScore, part.Passed, message, failed is null ? null : Feedback.SeedOf(failed)));
             }
         }
 
         var results = new JsonObject
         {
             ["score"] = grade.Score,
-            ["output"] = $"{Feedback.Number(grade.Score)} of {grade.MaxScore} points.",
+            ["output"] = CappedText.Truncate(output ?? $"{Feedback.Number(grade.Score)} of {grade.MaxScore} points.", 16_000),
+            ["output_format"] = "md",
             ["visibility"] = "visible",
             ["stdout_visibility"] = "hidden",
             ["tests"] = tests,
         };
+        if (executionTime is { } time)
+        {
+            results["execution_time"] = (int)Math.Ceiling(time.TotalSeconds);
+        }
+
         return results.ToJsonString(JsonOutput.Options) + "\n";
     }
 
@@ -50,6 +68,7 @@ public static class GradescopeResults
             ["max_score"] = maxScore,
             ["status"] = passed ? "passed" : "failed",
             ["output"] = CappedText.Truncate(output, OutputLength),
+            ["output_format"] = "text",
             ["visibility"] = "visible",
         };
         if (seed is not null)

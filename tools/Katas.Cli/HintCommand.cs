@@ -8,7 +8,7 @@ public static class HintCommand
     public static int Run(CommandLine line)
     {
         var repository = KataRepository.OfThisProgram();
-        var kata = KataHints.Resolve(repository, line.Positional(0, "the kata (for example: katas hint 04)"));
+        var kata = repository.Resolve(line.Positional(0, "the kata (for example: katas hint 04)"));
         var russian = line.Flag("ru") || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "ru"
                       || (Environment.GetEnvironmentVariable("LANG") ?? "").StartsWith("ru", StringComparison.Ordinal);
         var hints = KataHints.Of(repository, kata, russian);

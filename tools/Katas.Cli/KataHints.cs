@@ -42,12 +42,5 @@ public static partial class KataHints
         File.WriteAllText(StatePath(repository), JsonSerializer.Serialize(seen, JsonOutput.Options));
     }
 
-    /// <summary>"04", "04-locked-counter" or "locked-counter" all name kata 04.</summary>
-    public static string Resolve(KataRepository repository, string name)
-    {
-        var matches = repository.Katas.Where(kata => kata == name || kata.StartsWith(name + "-", StringComparison.Ordinal) || kata[3..] == name).ToList();
-        return matches.Count == 1 ? matches[0] : throw new UsageException($"No kata named '{name}'. The katas: {string.Join(", ", repository.Katas)}");
-    }
-
     private static string StatePath(KataRepository repository) => Path.Combine(repository.Root, ".katas", "hints.json");
 }

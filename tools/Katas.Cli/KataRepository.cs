@@ -22,6 +22,13 @@ public sealed class KataRepository(string root)
         return Path.GetRelativePath(Root, project).Replace('\\', '/');
     }
 
+    /// <summary>"04", "04-locked-counter" or "locked-counter" all name kata 04, in every command.</summary>
+    public string Resolve(string name)
+    {
+        var matches = Katas.Where(kata => kata == name || kata.StartsWith(name + "-", StringComparison.Ordinal) || kata[3..] == name).ToList();
+        return matches.Count == 1 ? matches[0] : throw new UsageException($"No kata named '{name}'. The katas: {string.Join(", ", Katas)}");
+    }
+
     public static bool IsKataName(string name) =>
         name.Length > 3 && char.IsAsciiDigit(name[0]) && char.IsAsciiDigit(name[1]) && name[2] == '-';
 

@@ -11,6 +11,9 @@ public enum KataState
     /// <summary>The submission has no code for this kata.</summary>
     Missing,
 
+    /// <summary>The kata's files are exactly the untouched stub's (graders/stubs.sha256): never graded, 0 points.</summary>
+    NotStarted,
+
     /// <summary>The kata's code, or the grader against it, does not compile.</summary>
     DoesNotCompile,
 
@@ -24,7 +27,7 @@ public enum KataState
     Tampered,
 }
 
-/// <param name="Score">Points earned: <see cref="MaxScore"/> x checks passed / checks run, to 2 decimals.</param>
+/// <param name="Score">Points earned, by the one rule of <see cref="Scoring"/>, to 2 decimals.</param>
 /// <param name="Summary">One line for the student: what happened.</param>
 /// <param name="Details">More for the student when there are no checks to show: compiler errors, the end of the output.</param>
 public sealed record KataVerdict(
@@ -38,16 +41,24 @@ public sealed record KataVerdict(
     TimeSpan BuildTime,
     TimeSpan TestTime)
 {
+    /// <summary>How <see cref="Score"/> was counted, check by check; null when no check counted (see <see cref="State"/>).</summary>
+    public KataScore? Scoring { get; init; }
+
     /// <summary>A verdict that earns nothing; <paramref name="checks"/> are those that ran before it went wrong, for the feedback.</summary>
     public static KataVerdict Without(string kata, KataState state, int maxScore, string summary, string details = "",
         TimeSpan buildTime = default, TimeSpan testTime = default, IReadOnlyList<GraderTestResult>? checks = null) =>
         new(kata, state, 0, maxScore, summary, checks ?? [], details, buildTime, testTime);
+
+    /// <summary>The untouched stub: nothing to grade, nothing earned, whatever its grader would say.</summary>
+    public static KataVerdict NotStarted(string kata, int maxScore) =>
+        Without(kata, KataState.NotStarted, maxScore, "not started: the files are the untouched stub");
 
     public string StateLabel => State switch
     {
         KataState.Passed => "passed",
         KataState.Failed => "failed",
         KataState.Missing => "missing",
+        KataState.NotStarted => "not started",
         KataState.DoesNotCompile => "does not compile",
         KataState.TimedOut => "timed out",
         KataState.Crashed => "crashed",

@@ -12,6 +12,8 @@ const string Usage = $"""
     {GradeCommand.Usage}
       katas generate [--check]     writes the GitHub Classroom workflow, the legacy autograding.json and the stub
                                    checksums from graders/points.json; --check only says whether they are up to date
+    {ClassroomStepCommand.Usage}
+    {GradescopeCommand.Usage}
       katas template <folder>      exports the student template repository (everything but solutions/ and the
                                    graders' fixtures) for a GitHub Classroom assignment
     """;
@@ -21,6 +23,9 @@ try
     return args switch
     {
         ["grade", .. var rest] => GradeCommand.Run(new CommandLine(rest)),
+        ["gradescope", .. var rest] => GradescopeCommand.Package(new CommandLine(rest)),
+        ["gradescope-run", .. var rest] => GradescopeCommand.Run(new CommandLine(rest)),
+        ["classroom-step", .. var rest] => ClassroomStepCommand.Run(new CommandLine(rest, "no-build")),
         ["generate", .. var rest] => GenerateCommand.Run(new CommandLine(rest, "check")),
         ["template", .. var rest] => TemplateCommand.Run(new CommandLine(rest, "force")),
         ["status", .. var rest] => StatusCommand.Run(new CommandLine(rest)),

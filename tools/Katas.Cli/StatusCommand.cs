@@ -10,7 +10,7 @@ public static class StatusCommand
     {
         var repository = KataRepository.OfThisProgram();
         var points = PointsConfig.Load(repository);
-        var katas = line.OptionalPositional(0) is { } one ? [KataHints.Resolve(repository, one)] : repository.Katas;
+        var katas = line.OptionalPositional(0) is { } one ? [repository.Resolve(one)] : repository.Katas;
         var runner = new KataRunner(repository, points);
         var results = Path.Combine(repository.Root, "artifacts", "status");
         string? next = null;

@@ -14,7 +14,8 @@ public sealed class Submission(string folder)
 
     /// <summary>The folder laid out like exercises/: the clone's exercises/, or the submission itself.</summary>
     public string? ExercisesFolder =>
-        Directory.Exists(Path.Combine(Folder, "exercises")) ? Path.Combine(Folder, "exercises")
+        !Directory.Exists(Folder) ? null
+        : Directory.Exists(Path.Combine(Folder, "exercises")) ? Path.Combine(Folder, "exercises")
         : Directory.EnumerateDirectories(Folder).Any(dir => KataRepository.IsKataName(Path.GetFileName(dir))) ? Folder
         : null;
 
