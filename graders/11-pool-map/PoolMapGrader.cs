@@ -125,8 +125,8 @@ public sealed class PoolMapGrader
         }.Verify();
     }
 
-    [TestCase(3, TestName = "At_most_maxConcurrency_calls_run_at_once")]
     [Core]
+    [TestCase(3, TestName = "At_most_maxConcurrency_calls_run_at_once")]
     [TestCase(1, TestName = "At_most_one_call_runs_at_once_in_a_pool_of_one")]
     public void At_most_maxConcurrency_calls_run_at_once(int limit)
     {

@@ -93,10 +93,10 @@ public sealed class ExecutorDownloadsGrader
         }
     }
 
+    [Core]
     [TestCase(Call.DownloadAll, 3, TestName = "Never_more_than_maxConcurrency_downloads_at_once")]
     [TestCase(Call.DownloadAll, 1, TestName = "Never_more_than_one_download_at_once_when_maxConcurrency_is_1")]
     [TestCase(Call.AsCompleted, 2, TestName = "The_completion_order_variant_keeps_the_limit_too")]
-    [Core]
     [TestCase(Call.AsCompleted, 1, TestName = "The_completion_order_variant_keeps_a_limit_of_1_too")]
     public void Never_more_than_maxConcurrency_downloads_at_once(Call call, int maxConcurrency)
     {
@@ -152,8 +152,8 @@ public sealed class ExecutorDownloadsGrader
             $"{session.AroundTheClientNote}\nRead next: {ReadNext}");
     }
 
-    [TestCase(Call.DownloadAll, TestName = "Downloads_run_maxConcurrency_at_a_time")]
     [Core]
+    [TestCase(Call.DownloadAll, TestName = "Downloads_run_maxConcurrency_at_a_time")]
     [TestCase(Call.AsCompleted, TestName = "The_completion_order_variant_runs_maxConcurrency_at_a_time")]
     public void Downloads_run_maxConcurrency_at_a_time(Call call)
     {

@@ -67,6 +67,22 @@ public sealed class BatchGradingTests
     }
 
     [Test]
+    public void JUnit_reports_have_no_byte_order_mark_a_time_on_every_testcase_and_a_type_on_every_failure()
+    {
+        var reports = s_batch.Value.WriteReports();
+
+        foreach (var file in Directory.GetFiles(Path.Combine(reports, "junit"), "*.xml", SearchOption.AllDirectories))
+        {
+            File.ReadAllBytes(file).Take(3).Should().NotEqual(new byte[] { 0xEF, 0xBB, 0xBF }, "{0} must have no byte-order mark", file);
+            var report = System.Xml.Linq.XDocument.Load(file);
+            report.Descendants("testcase").Should().NotBeEmpty().And.OnlyContain(testcase => testcase.Attribute("time") != null, "{0}: every testcase has a time", file);
+            report.Descendants().Where(element => element.Name == "failure" || element.Name == "error")
+                .Where(failure => failure.Attribute("type") == null).Should().BeEmpty("{0}: every failure has a type", file);
+            report.Descendants("skipped").Should().BeEmpty("an Inconclusive check is a passed testcase with a note ({0})", file);
+        }
+    }
+
+    [Test]
     public void A_clone_that_edits_the_graders_is_graded_with_the_teachers_and_told_so()
     {
         var grade = s_batch.Value.Of("clone-with-stub");

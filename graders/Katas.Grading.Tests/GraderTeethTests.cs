@@ -65,6 +65,14 @@ public sealed class GraderTeethTests
         scoring.Checks.Should().Contain(check => !check.Core, "a kata of only core checks has no partial credit ({0})", kata);
         scoring.Checks.Select(check => check.Name).Should().BeEquivalentTo(results.Select(r => Scoring.CheckOf(r.Name)).Distinct(),
             "the checks read from the grader assembly of {0} are the checks that ran", kata);
+
+        // Students are told which checks are core, under the table of what the grader checks, in both languages.
+        var core = scoring.Checks.Where(check => check.Core).Select(check => check.Name);
+        foreach (var (readme, marker) in new[] { ("README.md", "**Core checks**"), ("README.ru.md", "**Основные проверки**") })
+        {
+            ReadmeTable.NamesOnLine(Path.Combine(Repository.Exercises, kata.Name, readme), marker).Should().BeEquivalentTo(core,
+                "exercises/{0}/{1} must name the grader's [Core] checks, and only those", kata, readme);
+        }
     }
 
     [TestCaseSource(nameof(KataCases))]

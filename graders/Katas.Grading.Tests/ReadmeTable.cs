@@ -29,6 +29,14 @@ internal static partial class ReadmeTable
         return names;
     }
 
+    /// <summary>The checks named on the README's line that starts with <paramref name="marker"/> ("**Core checks**").</summary>
+    public static IReadOnlySet<string> NamesOnLine(string readme, string marker)
+    {
+        var line = File.ReadAllLines(readme).SingleOrDefault(line => line.StartsWith(marker, StringComparison.Ordinal));
+        line.Should().NotBeNull("{0} must have a line that starts with {1}", readme, marker);
+        return CheckName().Matches(line!).Select(name => name.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+    }
+
     [GeneratedRegex(@"`([A-Z][A-Za-z0-9_]*)`")]
     private static partial Regex CheckName();
 }

@@ -3,10 +3,13 @@ using System.Reflection.PortableExecutable;
 
 namespace Katas.Cli;
 
-/// <param name="Name">The check's method name; a parameterized check's cases ("Check(3, 6)") are results of it.</param>
+/// <param name="Name">The check's name: its method's, or a [TestCase]'s own TestName. Cases without a name of their own
+/// ("Check(3, 6)") are results of the check their method names.</param>
 /// <param name="Weight">How much it counts among its kata's checks.</param>
 /// <param name="Core">Whether it holds the property the kata exists to teach (Katas.Grading's [Core]).</param>
-public sealed record GraderCheck(string Name, int Weight, bool Core);
+/// <param name="FromSource">A [TestCaseSource] method: its cases get their names when the grader runs, so each of its
+/// results is a check of its own, with this weight.</param>
+public sealed record GraderCheck(string Name, int Weight, bool Core, bool FromSource = false);
 
 /// <summary>
 /// The checks of a built grader and their weights, read from the grader assembly's metadata (its [Test] methods and
@@ -32,8 +35,9 @@ public static class GraderChecks
             foreach (var methodHandle in metadata.GetTypeDefinition(typeHandle).GetMethods())
             {
                 var method = metadata.GetMethodDefinition(methodHandle);
-                bool isTest = false, core = false;
+                bool isTest = false, core = false, unnamed = false, fromSource = false;
                 int? weight = null;
+                var caseNames = new List<string>();
                 foreach (var attributeHandle in method.GetCustomAttributes())
                 {
                     var attribute = metadata.GetCustomAttribute(attributeHandle);
@@ -41,25 +45,52 @@ public static class GraderChecks
                     {
                         case var name when s_testAttributes.Contains(name):
                             isTest = true;
+                            fromSource |= name == "NUnit.Framework.TestCaseSourceAttribute";
+                            if (CaseName(attribute) is { } caseName)
+                            {
+                                caseNames.Add(caseName);
+                            }
+                            else
+                            {
+                                unnamed = true;
+                            }
+
                             break;
                         case "Katas.Grading.CoreAttribute":
                             core = true;
                             break;
                         case "Katas.Grading.WeightAttribute":
-                            weight = (int)attribute.DecodeValue(new IntArguments()).FixedArguments[0].Value!;
+                            weight = (int)attribute.DecodeValue(new AttributeArguments()).FixedArguments[0].Value!;
                             break;
                     }
                 }
 
                 if (isTest)
                 {
-                    var name = metadata.GetString(method.Name);
-                    checks[name] = new GraderCheck(name, weight ?? (core ? DefaultCoreWeight : DefaultWeight), core);
+                    // A [TestCase(..., TestName = "...")] is a check of its own (the README's table names it so), with its method's weight.
+                    foreach (var name in unnamed ? [.. caseNames, metadata.GetString(method.Name)] : caseNames)
+                    {
+                        checks[name] = new GraderCheck(name, weight ?? (core ? DefaultCoreWeight : DefaultWeight), core, fromSource);
+                    }
                 }
             }
         }
 
         return [.. checks.Values.OrderBy(check => check.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>A [TestCase]'s TestName, or null (no name of its own, or arguments this reader cannot decode).</summary>
+    private static string? CaseName(CustomAttribute attribute)
+    {
+        try
+        {
+            return attribute.DecodeValue(new AttributeArguments()).NamedArguments
+                .Where(argument => argument.Name == "TestName").Select(argument => argument.Value as string).FirstOrDefault();
+        }
+        catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static string AttributeTypeName(MetadataReader metadata, CustomAttribute attribute)
@@ -80,8 +111,8 @@ public static class GraderChecks
         };
     }
 
-    /// <summary>Decodes the one argument of [Weight(n)]; enough of the provider for int arguments.</summary>
-    private sealed class IntArguments : ICustomAttributeTypeProvider<Type>
+    /// <summary>Enough of a type provider to decode [Weight(n)]'s int and [TestCase]'s TestName (enums taken as int).</summary>
+    private sealed class AttributeArguments : ICustomAttributeTypeProvider<Type>
     {
         public Type GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode == PrimitiveTypeCode.Int32 ? typeof(int) : typeof(object);
         public Type GetSystemType() => typeof(Type);

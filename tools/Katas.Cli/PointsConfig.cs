@@ -3,13 +3,13 @@ using System.Text.Json.Serialization;
 
 namespace Katas.Cli;
 
-/// <param name="Points">What the kata is worth; a grade is Points x (checks passed / checks run).</param>
+/// <param name="Points">What the kata is worth, shared among its checks by <see cref="Scoring"/>.</param>
 /// <param name="TimeoutMinutes">How long one run of its grader may take, build included, in batch grading and in Classroom.</param>
 public sealed record KataPoints(int Points, int TimeoutMinutes);
 
 /// <summary>
 /// graders/points.json: the one place that says what each kata is worth and how long its grader may run. The batch
-/// grader, the GitHub Classroom workflow and the legacy autograding.json are all derived from it.
+/// grader, the GitHub Classroom workflow and the Gradescope package are all derived from it.
 /// </summary>
 public sealed record PointsConfig(
     [property: JsonPropertyName("katas")] IReadOnlyDictionary<string, KataPoints> Katas,

@@ -10,8 +10,8 @@ const string Usage = $"""
 
     Teachers:
     {GradeCommand.Usage}
-      katas generate [--check]     writes the GitHub Classroom workflow, the legacy autograding.json and the stub
-                                   checksums from graders/points.json; --check only says whether they are up to date
+      katas generate [--check]     writes the GitHub Classroom workflow and the stub checksums from
+                                   graders/points.json; --check only says whether they are up to date
     {ClassroomStepCommand.Usage}
     {GradescopeCommand.Usage}
       katas template <folder>      exports the student template repository (everything but solutions/ and the

@@ -31,11 +31,16 @@ public static class Scoring
     /// the checks a wrong fixture must fail, and bounds its score from above).</param>
     public static KataScore Of(IReadOnlyList<GraderCheck> checks, IReadOnlyList<GraderTestResult> results, int points, bool unrunPass = false)
     {
-        if (checks.Count == 0)
-        {
-            // A grader whose assembly could not be read: every result counts once, none is core.
-            checks = [.. results.Select(result => CheckOf(result.Name)).Distinct().Select(name => new GraderCheck(name, GraderChecks.DefaultWeight, Core: false))];
-        }
+        // A result no declared check names is a case of a [TestCaseSource] check (named when it ran): a check of its own,
+        // with that method's weight when the grader has one such method, else once, not core (so is every result of an
+        // assembly that could not be read). A [TestCaseSource] check whose cases ran is replaced by them.
+        var declared = checks.Where(check => !check.FromSource || results.Any(result => CheckOf(result.Name) == check.Name))
+            .Select(check => check.Name).ToHashSet(StringComparer.Ordinal);
+        var sources = checks.Where(check => check.FromSource && !declared.Contains(check.Name)).ToList();
+        var undeclared = results.Select(result => CheckOf(result.Name)).Distinct().Where(name => !declared.Contains(name)).ToList();
+        var like = sources.Count == 1 ? sources[0] : new GraderCheck("", GraderChecks.DefaultWeight, Core: false);
+        checks = [.. checks.Where(check => declared.Contains(check.Name) || undeclared.Count == 0),
+                  .. undeclared.Select(name => like with { Name = name, FromSource = false })];
 
         var judged = checks.Select(check =>
         {
