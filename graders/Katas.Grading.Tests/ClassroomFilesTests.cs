@@ -58,6 +58,36 @@ public sealed class ClassroomFilesTests
     }
 
     [Test]
+    public void A_student_who_deleted_exercises_gets_missing_katas_not_a_failed_job()
+    {
+        var root = Directory.CreateTempSubdirectory("katas-classroom-").FullName;
+        try
+        {
+            var repo = Directory.CreateDirectory(Path.Combine(root, "repo")).FullName;
+            Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// the teacher's checks\n");
+            Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the stub\n");
+            Git(repo, "init", "-q", "-b", "main");
+            Git(repo, "add", ".");
+            Git(repo, "commit", "-q", "-m", "template");
+            Git(repo, "rm", "-q", "-r", "exercises");
+            Git(repo, "commit", "-q", "-m", "deleted it all");
+
+            var code = Path.Combine(root, "student-code");
+            var script = "set -eo pipefail\n" + string.Join('\n', ClassroomFiles.RestoreTeacherFiles(PointsConfig.Load(s_repository)));
+            Run(repo, "bash", ["-c", script], ("KATAS_STUDENT_CODE", code));
+
+            File.ReadAllText(Path.Combine(repo, "graders/04-locked-counter/LockedCounterGrader.cs")).Should().Be("// the teacher's checks\n");
+            var verdict = Scoring.BeforeGrading(s_repository, "04-locked-counter", new Submission(code), 10);
+            verdict.Should().NotBeNull();
+            verdict!.State.Should().Be(KataState.Missing, "a kata with no code scores 0 as missing");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Test]
     public void A_template_that_cannot_be_fetched_stops_with_the_reason()
     {
         var points = PointsConfig.Load(s_repository) with { TemplateRepository = "teacher/private-template" };
