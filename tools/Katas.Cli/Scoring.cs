@@ -1,6 +1,6 @@
 namespace Katas.Cli;
 
-/// <param name="Name">The check (a grader test method).</param>
+/// <param name="Name">The check: a grader test method, or a case of one with a name of its own.</param>
 /// <param name="Passed">Every case of it passed, or was judged inconclusive (counted as passed, and said so).</param>
 /// <param name="Ran">Whether any case of it ran; a check that did not run counts as failed in a grade.</param>
 /// <param name="Score">Its part of the kata's score: the kata's <see cref="KataScore.Score"/> is the sum of these.</param>
@@ -9,10 +9,7 @@ public sealed record CheckScore(string Name, bool Core, int Weight, bool Ran, bo
 
 /// <param name="Score">Points earned, to 2 decimals.</param>
 /// <param name="CoreFailed">A core check failed, so the score was held to <see cref="Scoring.CoreCap"/> of the points.</param>
-public sealed record KataScore(double Score, int MaxScore, bool CoreFailed, IReadOnlyList<CheckScore> Checks)
-{
-    public double Fraction => MaxScore == 0 ? 0 : Score / MaxScore;
-}
+public sealed record KataScore(double Score, int MaxScore, bool CoreFailed, IReadOnlyList<CheckScore> Checks);
 
 /// <summary>
 /// The one scoring rule, used by every output (gradebook, feedback, GitHub Classroom, Gradescope) and by the project's
