@@ -25,7 +25,7 @@ public static class BatchReports
 
     public static string Summary(IReadOnlyList<SubmissionGrade> grades, IReadOnlyList<string> katas, TimeSpan elapsed, string folder)
     {
-        var width = Math.Max(7, grades.Max(grade => grade.Student.Length));
+        var width = Math.Max(7, grades.Select(grade => grade.Student.Length).DefaultIfEmpty(0).Max());
         var text = new StringBuilder("\n");
         text.Append("student".PadRight(width)).Append("  ").Append(string.Join(' ', katas.Select(kata => kata[..2].PadLeft(5)))).Append("   total\n");
         foreach (var grade in grades)

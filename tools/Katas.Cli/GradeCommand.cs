@@ -8,7 +8,7 @@ namespace Katas.Cli;
 public static class GradeCommand
 {
     public const string Usage = """
-        katas grade <submissions-folder> [--out <folder>] [--workers <n>] [--katas <kata,kata,...>] [--work <folder>]
+        katas grade <submissions-folder> [--out <folder>] [--workers <n>] [--katas <kata,kata,...>] [--work <folder>] [--shard K/N]
           Grades every subfolder of <submissions-folder> (a clone of a student's repository, or just its exercises/).
           --out      where the reports go (default: ./grades): gradebook.csv, gradebook.json, feedback/<student>.md,
                      gradescope/<student>/results.json, junit/<student>/<kata>.xml
@@ -16,6 +16,8 @@ public static class GradeCommand
           --katas    grade only these katas (default: all)
           --work     where the private grading workspaces live (default: a folder under the system's temp folder;
                      kept between runs so that builds are incremental)
+          --shard    grade only the K-th of N parts of the class (students dealt round-robin in name order), for N
+                     machines; `katas merge` makes one set of reports of their --out folders (each has grades.json)
         """;
 
     public static int Run(CommandLine line)
@@ -41,10 +43,17 @@ public static class GradeCommand
             throw new UsageException("--work must be outside the repository and the submissions folder.");
         }
 
-        var submissions = Directory.GetDirectories(folder).Order(StringComparer.Ordinal).Select(dir => new Submission(dir)).ToList();
-        if (submissions.Count == 0)
+        var everyone = Directory.GetDirectories(folder).Select(dir => new Submission(dir)).ToList();
+        if (everyone.Count == 0)
         {
             throw new UsageException($"{folder} has no subfolders: put one folder per student there.");
+        }
+
+        var shard = line.Option("shard") is { } part ? Shard.Parse(part) : Shard.All;
+        var submissions = shard.Of(everyone, submission => submission.Student);
+        if (shard != Shard.All)
+        {
+            Console.WriteLine($"Shard {shard}: {submissions.Count} of {everyone.Count} submissions.");
         }
 
         Console.WriteLine($"Grading {submissions.Count} submissions x {katas.Count} katas with {workers} workers (workspaces in {work}).");
@@ -54,6 +63,7 @@ public static class GradeCommand
         bar.Finish();
 
         BatchReports.Write(output, grades, katas);
+        GradesFile.Write(output, grades, katas);
         Console.WriteLine(BatchReports.Summary(grades, katas, clock.Elapsed, output));
         return 0;
     }

@@ -12,6 +12,7 @@ const string Usage = $"""
     {GradeCommand.Usage}
       katas generate [--check]     writes the GitHub Classroom workflow and the stub checksums from
                                    graders/points.json; --check only says whether they are up to date
+    {MergeCommand.Usage}
     {ClassroomStepCommand.Usage}
     {GradescopeCommand.Usage}
       katas template <folder>      exports the student template repository (everything but solutions/ and the
@@ -23,6 +24,7 @@ try
     return args switch
     {
         ["grade", .. var rest] => GradeCommand.Run(new CommandLine(rest)),
+        ["merge", .. var rest] => MergeCommand.Run(new CommandLine(rest)),
         ["gradescope", .. var rest] => GradescopeCommand.Package(new CommandLine(rest)),
         ["gradescope-run", .. var rest] => GradescopeCommand.Run(new CommandLine(rest)),
         ["classroom-step", .. var rest] => ClassroomStepCommand.Run(new CommandLine(rest, "no-build")),
