@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Katas.Cli;
 
 namespace Katas.Grading.Tests;
@@ -63,18 +61,11 @@ public sealed class ClassroomFilesTests
         var root = Directory.CreateTempSubdirectory("katas-classroom-").FullName;
         try
         {
-            var repo = Directory.CreateDirectory(Path.Combine(root, "repo")).FullName;
-            Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// the teacher's checks\n");
-            Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the stub\n");
-            Git(repo, "init", "-q", "-b", "main");
-            Git(repo, "add", ".");
-            Git(repo, "commit", "-q", "-m", "template");
+            var repo = TemplateRepository(root);
             Git(repo, "rm", "-q", "-r", "exercises");
             Git(repo, "commit", "-q", "-m", "deleted it all");
 
-            var code = Path.Combine(root, "student-code");
-            var script = "set -eo pipefail\n" + string.Join('\n', ClassroomFiles.RestoreTeacherFiles(PointsConfig.Load(s_repository)));
-            Run(repo, "bash", ["-c", script], ("KATAS_STUDENT_CODE", code));
+            var code = RestoreTeacherFiles(repo, root);
 
             File.ReadAllText(Path.Combine(repo, "graders/04-locked-counter/LockedCounterGrader.cs")).Should().Be("// the teacher's checks\n");
             var verdict = Scoring.BeforeGrading(s_repository, "04-locked-counter", new Submission(code), 10);
@@ -105,12 +96,7 @@ public sealed class ClassroomFilesTests
         var root = Directory.CreateTempSubdirectory("katas-classroom-").FullName;
         try
         {
-            var repo = Directory.CreateDirectory(Path.Combine(root, "repo")).FullName;
-            Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// the teacher's checks\n");
-            Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the stub\n");
-            Git(repo, "init", "-q", "-b", "main");
-            Git(repo, "add", ".");
-            Git(repo, "commit", "-q", "-m", "template");
+            var repo = TemplateRepository(root);
 
             // The student's pushes: their solution, a grader that passes anything, a build file that runs what they like.
             Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the student's solution\n");
@@ -120,9 +106,7 @@ public sealed class ClassroomFilesTests
             Git(repo, "add", ".");
             Git(repo, "commit", "-q", "-m", "solution");
 
-            var code = Path.Combine(root, "student-code");
-            var script = string.Join('\n', ClassroomFiles.RestoreTeacherFiles(PointsConfig.Load(s_repository)));
-            Run(repo, "bash", ["-c", script], ("KATAS_STUDENT_CODE", code));
+            var code = RestoreTeacherFiles(repo, root);
 
             File.ReadAllText(Path.Combine(repo, "graders/04-locked-counter/LockedCounterGrader.cs")).Should().Be("// the teacher's checks\n");
             File.Exists(Path.Combine(repo, "Directory.Build.rsp")).Should().BeFalse("a file the student added outside exercises/ must go");
@@ -159,6 +143,27 @@ public sealed class ClassroomFilesTests
         }
     }
 
+    /// <summary>A student's repository as GitHub Classroom makes it: one commit of the template (a grader and a stub).</summary>
+    private static string TemplateRepository(string root)
+    {
+        var repo = Directory.CreateDirectory(Path.Combine(root, "repo")).FullName;
+        Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// the teacher's checks\n");
+        Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the stub\n");
+        Git(repo, "init", "-q", "-b", "main");
+        Git(repo, "add", ".");
+        Git(repo, "commit", "-q", "-m", "template");
+        return repo;
+    }
+
+    /// <summary>Runs the workflow's restore step in <paramref name="repo"/> as GitHub does (bash -e); returns where the student's code went.</summary>
+    private static string RestoreTeacherFiles(string repo, string root)
+    {
+        var code = Path.Combine(root, "student-code");
+        var script = "set -eo pipefail\n" + string.Join('\n', ClassroomFiles.RestoreTeacherFiles(PointsConfig.Load(s_repository)));
+        Run(repo, "bash", ["-c", script], ("KATAS_STUDENT_CODE", code));
+        return code;
+    }
+
     private static void Write(string repo, string path, string text)
     {
         var full = Path.Combine(repo, path);
@@ -171,16 +176,7 @@ public sealed class ClassroomFilesTests
 
     private static void Run(string folder, string program, IReadOnlyList<string> arguments, params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo(program, arguments) { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit(TimeSpan.FromMinutes(1)).Should().BeTrue();
-        process.ExitCode.Should().Be(0, "{0} {1} must succeed: {2}{3}", program, string.Join(' ', arguments), output.Result, error);
+        var run = DotnetCommand.Run(program, arguments, folder, TimeSpan.FromMinutes(1), environment.ToDictionary(pair => pair.Name, pair => pair.Value));
+        run.ExitCode.Should().Be(0, "{0} {1} must succeed: {2}", program, string.Join(' ', arguments), run.Output);
     }
 }

@@ -175,7 +175,8 @@ public sealed class ScoresAgreeTests
                 }
 
                 CopyTree(Path.Combine(submissions, student), submission);
-                Bash(Path.Combine(autograderRoot, "source", "run_autograder"), (GradescopeCommand.RootVariable, autograderRoot), ("KATAS_ONLY", kata));
+                Run(autograderRoot, "bash", [Path.Combine(autograderRoot, "source", "run_autograder")],
+                    (GradescopeCommand.RootVariable, autograderRoot), ("KATAS_ONLY", kata));
                 autograder[student] = JsonNode.Parse(File.ReadAllText(Path.Combine(autograderRoot, "results", "results.json")))!;
             }
 
@@ -192,31 +193,14 @@ public sealed class ScoresAgreeTests
             }
         }
 
-        private static void Bash(string script, params (string Name, string Value)[] environment)
+        private static void Dotnet(string folder, IReadOnlyList<string> arguments, params (string Name, string Value)[] environment) =>
+            Run(folder, "dotnet", arguments, environment);
+
+        private static void Run(string folder, string program, IReadOnlyList<string> arguments, params (string Name, string Value)[] environment)
         {
-            var start = new System.Diagnostics.ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var key in start.Environment.Keys.Where(key => key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-            {
-                start.Environment.Remove(key);
-            }
-
-            foreach (var (name, value) in environment)
-            {
-                start.Environment[name] = value;
-            }
-
-            using var process = System.Diagnostics.Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var text = process.StandardOutput.ReadToEnd();
-            process.WaitForExit(TimeSpan.FromMinutes(15)).Should().BeTrue("{0} must finish", script);
-            process.ExitCode.Should().Be(0, "{0} must succeed:\n{1}\n{2}", script, text, error.Result);
-        }
-
-        private static void Dotnet(string folder, IReadOnlyList<string> arguments, params (string Name, string Value)[] environment)
-        {
-            var run = DotnetCommand.Run(arguments, folder, TimeSpan.FromMinutes(15), environment.ToDictionary(pair => pair.Name, pair => pair.Value));
-            run.TimedOut.Should().BeFalse("dotnet {0} must finish:\n{1}", string.Join(' ', arguments), run.Output);
-            run.ExitCode.Should().Be(0, "dotnet {0} must succeed:\n{1}", string.Join(' ', arguments), run.Output);
+            var run = DotnetCommand.Run(program, arguments, folder, TimeSpan.FromMinutes(15), environment.ToDictionary(pair => pair.Name, pair => pair.Value));
+            run.TimedOut.Should().BeFalse("{0} {1} must finish:\n{2}", program, string.Join(' ', arguments), run.Output);
+            run.ExitCode.Should().Be(0, "{0} {1} must succeed:\n{2}", program, string.Join(' ', arguments), run.Output);
         }
     }
 }

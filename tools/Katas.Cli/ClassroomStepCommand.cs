@@ -68,14 +68,7 @@ public static class ClassroomStepCommand
         {
             foreach (var part in scoring.Checks)
             {
-                var failed = verdict.Checks.FirstOrDefault(check => Scoring.CheckOf(check.Name) == part.Name && check.Failed);
-                var message = failed is not null ? failed.Message : part.Ran ? "" : "did not run";
-                if (part.Core && !part.Passed)
-                {
-                    message = $"{Capitalized(Scoring.CapNote(scoring))}.\n{message}";
-                }
-
-                tests.Add(Test(part.Name, part.Passed, part.Score, CappedText.Truncate(message, 2000)));
+                tests.Add(Test(part.Name, part.Passed, part.Score, CappedText.Truncate(Scoring.Explain(verdict, scoring, part), 2000)));
             }
         }
         else
@@ -95,8 +88,6 @@ public static class ClassroomStepCommand
     }
 
     public static string Encoded(KataVerdict verdict) => Convert.ToBase64String(Encoding.UTF8.GetBytes(Result(verdict)));
-
-    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static JsonObject Test(string name, bool passed, double score, string message) => new()
     {

@@ -16,9 +16,17 @@ public static class DotnetCommand
 
     /// <param name="environment">Variables to set for the command (GITHUB_OUTPUT for a Classroom step, say).</param>
     public static CommandResult Run(IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        Run("dotnet", arguments, workingDirectory, limit, environment);
+
+    /// <summary>
+    /// Another program that runs `dotnet` itself (a script of the Classroom workflow or Gradescope's run_autograder, git),
+    /// with the same clean environment, limit and capped output.
+    /// </summary>
+    public static CommandResult Run(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet", arguments)
+        var start = new ProcessStartInfo(program, arguments)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -42,7 +50,7 @@ public static class DotnetCommand
 
         var output = new CappedText(OutputCapacity);
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
         process.OutputDataReceived += (_, e) => output.AppendLine(e.Data);
         process.ErrorDataReceived += (_, e) => output.AppendLine(e.Data);
         process.BeginOutputReadLine();

@@ -32,9 +32,7 @@ public static class GradeCommand
 
         var output = Path.GetFullPath(line.Option("out") ?? "grades");
         var workers = int.TryParse(line.Option("workers"), out var n) && n > 0 ? n : Math.Clamp(Environment.ProcessorCount, 1, 4);
-        var katas = line.Option("katas") is { } chosen
-            ? [.. chosen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(teacher.Resolve).Distinct()]
-            : teacher.Katas;
+        var katas = teacher.ResolveAll(line.Option("katas"));
 
         var work = Path.GetFullPath(line.Option("work") ?? DefaultWorkFolder(teacher));
         if (IsInside(work, teacher.Root) || IsInside(work, folder))

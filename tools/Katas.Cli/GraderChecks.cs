@@ -35,7 +35,7 @@ public static class GraderChecks
             foreach (var methodHandle in metadata.GetTypeDefinition(typeHandle).GetMethods())
             {
                 var method = metadata.GetMethodDefinition(methodHandle);
-                bool isTest = false, core = false, unnamed = false, fromSource = false;
+                bool core = false, unnamed = false, fromSource = false;
                 int? weight = null;
                 var caseNames = new List<string>();
                 foreach (var attributeHandle in method.GetCustomAttributes())
@@ -44,7 +44,6 @@ public static class GraderChecks
                     switch (AttributeTypeName(metadata, attribute))
                     {
                         case var name when s_testAttributes.Contains(name):
-                            isTest = true;
                             fromSource |= name == "NUnit.Framework.TestCaseSourceAttribute";
                             if (CaseName(attribute) is { } caseName)
                             {
@@ -65,7 +64,7 @@ public static class GraderChecks
                     }
                 }
 
-                if (isTest)
+                if (unnamed || caseNames.Count > 0)
                 {
                     // A [TestCase(..., TestName = "...")] is a check of its own (the README's table names it so), with its method's weight.
                     foreach (var name in unnamed ? [.. caseNames, metadata.GetString(method.Name)] : caseNames)

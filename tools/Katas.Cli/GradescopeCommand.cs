@@ -88,9 +88,7 @@ public static class GradescopeCommand
         var points = PointsConfig.Load(teacher);
         var submission = new Submission(Path.GetFullPath(line.Option("submission") ?? "/autograder/submission"));
         var results = Path.GetFullPath(line.Option("results") ?? "/autograder/results/results.json");
-        var katas = line.Option("katas") is { } chosen
-            ? [.. chosen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(teacher.Resolve).Distinct()]
-            : teacher.Katas;
+        var katas = teacher.ResolveAll(line.Option("katas"));
 
         var clock = Stopwatch.StartNew();
         var work = Directory.CreateTempSubdirectory("katas-gradescope-").FullName;

@@ -27,18 +27,9 @@ public static class GradescopeResults
 
             foreach (var part in scoring.Checks)
             {
-                var cases = kata.Checks.Where(check => Scoring.CheckOf(check.Name) == part.Name).ToList();
-                var failed = cases.FirstOrDefault(check => check.Failed);
-                var notJudged = cases.FirstOrDefault(check => check.NotJudged);
-                var message = failed is not null ? failed.Message
-                    : notJudged is not null ? "Not judged on this machine (counted as passed): " + notJudged.Message
-                    : "";
-                if (part.Core && !part.Passed)
-                {
-                    message = $"In {kata.Kata}, {Scoring.CapNote(scoring)}.\n\n{message}";
-                }
-
-                tests.Add(Test($"{kata.Kata}: {part.Name}", part.Score, part.MaxScore, part.Passed, message, failed is null ? null : Feedback.SeedOf(failed)));
+                var failed = kata.Checks.FirstOrDefault(check => check.Failed && Scoring.CheckOf(check.Name) == part.Name);
+                tests.Add(Test($"{kata.Kata}: {part.Name}", part.Score, part.MaxScore, part.Passed, Scoring.Explain(kata, scoring, part),
+                    failed is null ? null : Feedback.SeedOf(failed)));
             }
         }
 

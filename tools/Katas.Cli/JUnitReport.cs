@@ -57,7 +57,7 @@ public static class JUnitReport
 
     private static XElement? SystemOut(GraderTestResult check)
     {
-        var text = check.NotJudged ? $"Not judged on this machine (counted as passed): {check.Message}\n{check.Output}".TrimEnd() : check.Output;
+        var text = check.NotJudged ? $"{Scoring.NotJudgedNote}{check.Message}\n{check.Output}".TrimEnd() : check.Output;
         return text.Length > 0 ? new XElement("system-out", Clean(text)) : null;
     }
 

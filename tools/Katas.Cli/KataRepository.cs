@@ -29,6 +29,11 @@ public sealed class KataRepository(string root)
         return matches.Count == 1 ? matches[0] : throw new UsageException($"No kata named '{name}'. The katas: {string.Join(", ", Katas)}");
     }
 
+    /// <summary>A comma-separated list of kata names (--katas 04,06), resolved; every kata when <paramref name="list"/> is null.</summary>
+    public IReadOnlyList<string> ResolveAll(string? list) => list is null
+        ? Katas
+        : [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Resolve).Distinct()];
+
     public static bool IsKataName(string name) =>
         name.Length > 3 && char.IsAsciiDigit(name[0]) && char.IsAsciiDigit(name[1]) && name[2] == '-';
 

@@ -101,6 +101,22 @@ public static class Scoring
         };
     }
 
+    /// <summary>How a check judged inconclusive is told: it counted as passed, and why it was not judged.</summary>
+    public const string NotJudgedNote = "Not judged on this machine (counted as passed): ";
+
+    /// <summary>
+    /// What a student reads under one check of a kata in a per-check report (Gradescope, GitHub Classroom): the failure,
+    /// or why it was not judged, or that it did not run; after what the core cap did to the kata, when this check set it.
+    /// </summary>
+    public static string Explain(KataVerdict verdict, KataScore score, CheckScore part)
+    {
+        var cases = verdict.Checks.Where(check => CheckOf(check.Name) == part.Name).ToList();
+        var message = cases.FirstOrDefault(check => check.Failed)?.Message
+                      ?? (cases.FirstOrDefault(check => check.NotJudged) is { } notJudged ? NotJudgedNote + notJudged.Message
+                          : part.Ran || part.Passed ? "" : "did not run");
+        return part.Core && !part.Passed ? $"In {verdict.Kata}, {CapNote(score)}.\n\n{message}" : message;
+    }
+
     /// <summary>"Check(3, 6)", one case of a parameterized check, belongs to the check "Check".</summary>
     public static string CheckOf(string resultName) => resultName.Split('(')[0];
 
