@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Batch grading benchmark: N generated submissions (a third reference solutions, a third untouched stubs, a third
-# with one known-wrong fixture per kata), graded by `katas grade` with W workers; prints the tool's own summary
-# (build vs checks time) and seconds per submission.
+# Batch grading benchmark: N generated submissions, all different in every kata (no run is saved by the grader's
+# "identical code is graded once"): a third the reference solution with a comment of their own, a third a known-right
+# fixture, a third a known-wrong fixture (number i, cycling), graded by `katas grade` with W workers; prints the tool's
+# own summary (build vs checks time) and seconds per submission. KATAS_FAST_BUILD=0 measures MSBuild for every run.
 # Usage: bash bench/batch-grading.sh [N=30] [W=2] [katas, comma-separated; default all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,14 +12,14 @@ katas=${3:-}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 root=$(mktemp -d /tmp/katas-bench-XXXX)
-trap 'rm -rf "$root"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$root"' EXIT
 mkdir -p "$root/submissions"
 
-# Known-wrong fixture number i (cycling) of every kata, laid over the reference solution.
-wrong() {
-  local target=$1 i=$2
+# Fixture number i (cycling) of the given kind of every kata, laid over the reference solution.
+fixture() {
+  local kind=$1 target=$2 i=$3
   cp -r solutions "$target"
-  for fixtures in graders/*/Fixtures/wrong; do
+  for fixtures in graders/*/Fixtures/"$kind"; do
     kata=$(basename "$(dirname "$(dirname "$fixtures")")")
     mapfile -t all < <(ls -d "$fixtures"/*/ | sort)
     fixture=${all[$(( i % ${#all[@]} ))]}
@@ -33,9 +34,14 @@ for i in $(seq 1 "$n"); do
   student=$(printf 'student-%02d' "$i")
   case $(( i % 3 )) in
     0) cp -r solutions "$root/submissions/$student" ;;
-    1) cp -r exercises "$root/submissions/$student" ;;
-    2) wrong "$root/submissions/$student" "$i" ;;
+    1) fixture right "$root/submissions/$student" "$i" ;;
+    2) fixture wrong "$root/submissions/$student" "$i" ;;
   esac
+  # A comment of their own: no two submissions of a kata are the same code (fixtures repeat when i cycles).
+  for kata in "$root/submissions/$student"/*/; do
+    first=$(ls "$kata"*.cs | head -n 1)
+    echo "// $student" >> "$first"
+  done
 done
 
 dotnet build tools/Katas.Cli -c Release -v:q -nologo >/dev/null
@@ -46,5 +52,6 @@ dotnet tools/Katas.Cli/bin/Release/net10.0/katas.dll grade "$root/submissions" "
 end=$(date +%s)
 echo
 echo "## Batch grading, $(date -u +%F), $(nproc) cores: $n submissions, $workers workers${katas:+, katas $katas}"
-echo "Wall time $((end - start)) s (cold workspaces: the first build of each kata in each workspace restores and compiles everything),"
+echo "Wall time $((end - start)) s (cold workspaces: the first build of each kata in each workspace restores and compiles everything;"
+echo "fast build ${KATAS_FAST_BUILD:-1}),"
 echo "$(( (end - start) / n )) s per submission."

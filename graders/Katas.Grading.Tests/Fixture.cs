@@ -34,6 +34,13 @@ public sealed record Fixture(Kata Kata, string Kind, string Folder)
             Apply(patch, kataDir);
         }
 
+        // A copy keeps its source's time stamp: in a folder that held the previous fixture, MSBuild would call the
+        // build up to date (the grading workspace's copy does the same, tools/Katas.Cli/Submission.cs).
+        foreach (var file in Directory.GetFiles(kataDir))
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow);
+        }
+
         return root;
     }
 

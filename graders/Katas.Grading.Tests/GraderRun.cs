@@ -37,11 +37,50 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
         }
 
         var limit = target == Repository.Solution ? s_solutionLimit : s_limit;
+        var built = target != Repository.Solution && FastBuild(target, kataSource, artifacts, properties, limit);
+        if (built)
+        {
+            arguments.Add("--no-build");
+        }
+
         var (exitCode, console) = Dotnet(arguments, limit);
+        if (properties is { Count: > 0 })
+        {
+            // Its build had settings of its own: the next run in this slot must not take it for the default one.
+            KataFastBuild.Forget(GraderOutDir(target, artifacts));
+        }
+
         var testResults = Directory.GetFiles(results, "*.trx", SearchOption.AllDirectories).SelectMany(TrxFile.Read).ToList();
         Directory.Delete(results, recursive: true);
         return new GraderRun(exitCode, testResults, console);
     }
+
+    /// <summary>
+    /// A fixture's code compiled the way `katas grade` compiles a submission: only the kata's assembly, when the grader was
+    /// built in this slot before (tools/Katas.Cli/KataFastBuild.cs); false when `dotnet test` has to build it all.
+    /// </summary>
+    private static bool FastBuild(string target, string kataSource, string artifacts, IReadOnlyCollection<string>? properties, TimeSpan limit)
+    {
+        var outDir = GraderOutDir(target, artifacts);
+        if (!KataFastBuild.Enabled || properties is { Count: > 0 } || !Path.IsPathRooted(kataSource))
+        {
+            KataFastBuild.Forget(outDir);
+            return false;
+        }
+
+        var kata = Path.GetFileName(Path.GetDirectoryName(target))!;
+        var fast = KataFastBuild.TryBuild(outDir, Path.Combine(kataSource, kata), limit);
+        if (fast.Build is null)
+        {
+            KataFastBuild.Forget(outDir);
+        }
+
+        return fast.Build is not null;
+    }
+
+    /// <summary>Where `dotnet test --artifacts-path` puts a grader's assembly (bin/&lt;project&gt;/debug).</summary>
+    public static string GraderOutDir(string graderProject, string artifacts) =>
+        Path.Combine(artifacts, "bin", Path.GetFileNameWithoutExtension(graderProject), "debug");
 
     /// <summary>Restores every project of <paramref name="target"/> into the build folder <paramref name="artifacts"/>.</summary>
     public static void Restore(string target, string artifacts)

@@ -165,17 +165,17 @@ public sealed class GraderTeethTests
     /// <summary>"Test(case)" names one case of a parameterized test; its method is "Test".</summary>
     private static string MethodOf(string test) => test.Split('(')[0];
 
-    private static GraderRun Grade(Fixture fixture, IReadOnlyCollection<string>? onlyTests = null)
+    private static GraderRun Grade(Fixture fixture, IReadOnlyCollection<string>? onlyTests = null) => BuildSlots.Run(slot =>
     {
-        var root = Directory.CreateTempSubdirectory("katas-fixture-").FullName;
-        try
-        {
-            return BuildSlots.Run(slot => GraderRun.Start(fixture.Kata.GraderProject, fixture.MaterializeUnder(root), slot, onlyTests));
-        }
-        finally
+        // One code folder per slot, as one per grading workspace: its path is compiled into the kata's assembly, so the
+        // next fixture of the kata here compiles only its own code (tools/Katas.Cli/KataFastBuild.cs).
+        var root = Path.Combine(slot, "code");
+        if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);
         }
-    }
+
+        return GraderRun.Start(fixture.Kata.GraderProject, fixture.MaterializeUnder(root), slot, onlyTests);
+    });
 
 }

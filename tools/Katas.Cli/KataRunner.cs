@@ -25,8 +25,22 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
             buildArguments.Add("--no-restore");
         }
 
-        var built = !build && File.Exists(BuiltGrader(kata));
-        var buildRun = built ? new CommandResult(0, false, "", TimeSpan.Zero) : DotnetCommand.Run(buildArguments, repository.Root, limit);
+        var graderOut = Path.GetDirectoryName(BuiltGrader(kata))!;
+        CommandResult buildRun;
+        if (!build && File.Exists(BuiltGrader(kata)))
+        {
+            buildRun = new CommandResult(0, false, "", TimeSpan.Zero);
+        }
+        else if (build && KataFastBuild.Enabled && KataFastBuild.TryBuild(graderOut, Path.Combine(codeRoot, kata), limit).Build is { } fast)
+        {
+            buildRun = fast;
+        }
+        else
+        {
+            KataFastBuild.Forget(graderOut);
+            buildRun = DotnetCommand.Run(buildArguments, repository.Root, limit);
+        }
+
         return Test(kata, codeRoot, resultsDirectory, limits, limit, project, buildRun);
     }
 
