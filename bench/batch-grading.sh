@@ -55,3 +55,19 @@ echo "## Batch grading, $(date -u +%F), $(nproc) cores: $n submissions, $workers
 echo "Wall time $((end - start)) s (cold workspaces: the first build of each kata in each workspace restores and compiles everything;"
 echo "fast build ${KATAS_FAST_BUILD:-1}),"
 echo "$(( (end - start) / n )) s per submission."
+# Build and test time of each (student, kata) run, from the verdicts: the first build of a kata in a workspace is a full
+# MSBuild build, the later ones the fast path (tools/Katas.Cli/KataFastBuild.cs) unless it declined.
+python3 - "$root/grades/grades.json" <<'PY'
+import json, statistics, sys
+def seconds(t):
+    h, m, s = t.split(':')
+    return int(h) * 3600 + int(m) * 60 + float(s)
+runs = [k for g in json.load(open(sys.argv[1]))['Grades'] for k in g['Katas'] if k.get('BuildTime')]
+builds = sorted(seconds(k['BuildTime']) for k in runs)
+tests = [seconds(k['TestTime']) for k in runs if k.get('TestTime')]
+if builds:
+    q = lambda xs, p: xs[min(len(xs) - 1, int(p * len(xs)))]
+    print(f"{len(runs)} built runs: build median {statistics.median(builds):.1f} s, p90 {q(builds, 0.9):.1f} s, "
+          f"sum {sum(builds):.0f} s ({sum(b > 3 for b in builds)} over 3 s); checks sum {sum(tests):.0f} s; "
+          f"build share {100 * sum(builds) / (sum(builds) + sum(tests)):.0f}%")
+PY

@@ -14,7 +14,7 @@ public sealed class BatchGradingTests
 
     private static readonly Lazy<Batch> s_batch = new(() => Batch.Grade(workers: 2,
         "reference", "clone-with-stub", "empty", "syntax-error", "deadlock", "spins-forever", "calls-environment-exit",
-        "deletes-files-outside", "prints-50-megabytes"));
+        "deletes-files-outside", "changes-the-build", "prints-50-megabytes"));
 
     private static IEnumerable<TestCaseData> Verdicts() =>
     [
@@ -28,6 +28,8 @@ public sealed class BatchGradingTests
         Case("spins-forever", KataState.TimedOut, 0, "timed out: A_fresh_counter_starts_at_zero_with_the_lesson_targets did not finish"),
         Case("calls-environment-exit", KataState.Crashed, 0, "before its checks did (Environment.Exit?"),
         Case("deletes-files-outside", KataState.Tampered, 0, "graders/points.json"),
+        // What the grader's build left is hashed before the checks run the code: the fast path would reuse it.
+        Case("changes-the-build", KataState.Tampered, 0, "graders/04-locked-counter/Kata/obj/Debug/net10.0/kata-compile.rsp"),
         Case("prints-50-megabytes", KataState.Passed, 10, "all 8 checks passed"),
     ];
 
@@ -52,6 +54,9 @@ public sealed class BatchGradingTests
         foreach (var workspace in Directory.GetDirectories(s_batch.Value.WorkRoot, "worker-?"))
         {
             TeacherFiles.Hashes(workspace).Should().Equal(s_batch.Value.TeacherBefore, "a workspace a submission damaged is repaired before the next run");
+            Directory.EnumerateFiles(Path.Combine(workspace, "graders"), "*.rsp", SearchOption.AllDirectories)
+                .Where(file => File.ReadAllText(file).Contains("CHANGED_BY_A_SUBMISSION", StringComparison.Ordinal))
+                .Should().BeEmpty("build outputs a submission changed are deleted and built again");
         }
     }
 

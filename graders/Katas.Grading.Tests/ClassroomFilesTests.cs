@@ -62,8 +62,8 @@ public sealed class ClassroomFilesTests
         try
         {
             var repo = TemplateRepository(root);
-            Git(repo, "rm", "-q", "-r", "exercises");
-            Git(repo, "commit", "-q", "-m", "deleted it all");
+            Scripts.Git(repo, "rm", "-q", "-r", "exercises");
+            Scripts.Git(repo, "commit", "-q", "-m", "deleted it all");
 
             var code = RestoreTeacherFiles(repo, root);
 
@@ -99,12 +99,12 @@ public sealed class ClassroomFilesTests
             var repo = TemplateRepository(root);
 
             // The student's pushes: their solution, a grader that passes anything, a build file that runs what they like.
-            Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the student's solution\n");
-            Write(repo, "exercises/04-locked-counter/Helper.cs", "// more of it\n");
-            Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// every check removed\n");
-            Write(repo, "Directory.Build.rsp", "-p:Anything=1\n");
-            Git(repo, "add", ".");
-            Git(repo, "commit", "-q", "-m", "solution");
+            Scripts.Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the student's solution\n");
+            Scripts.Write(repo, "exercises/04-locked-counter/Helper.cs", "// more of it\n");
+            Scripts.Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// every check removed\n");
+            Scripts.Write(repo, "Directory.Build.rsp", "-p:Anything=1\n");
+            Scripts.Git(repo, "add", ".");
+            Scripts.Git(repo, "commit", "-q", "-m", "solution");
 
             var code = RestoreTeacherFiles(repo, root);
 
@@ -147,11 +147,11 @@ public sealed class ClassroomFilesTests
     private static string TemplateRepository(string root)
     {
         var repo = Directory.CreateDirectory(Path.Combine(root, "repo")).FullName;
-        Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// the teacher's checks\n");
-        Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the stub\n");
-        Git(repo, "init", "-q", "-b", "main");
-        Git(repo, "add", ".");
-        Git(repo, "commit", "-q", "-m", "template");
+        Scripts.Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// the teacher's checks\n");
+        Scripts.Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the stub\n");
+        Scripts.Git(repo, "init", "-q", "-b", "main");
+        Scripts.Git(repo, "add", ".");
+        Scripts.Git(repo, "commit", "-q", "-m", "template");
         return repo;
     }
 
@@ -160,23 +160,7 @@ public sealed class ClassroomFilesTests
     {
         var code = Path.Combine(root, "student-code");
         var script = "set -eo pipefail\n" + string.Join('\n', ClassroomFiles.RestoreTeacherFiles(PointsConfig.Load(s_repository)));
-        Run(repo, "bash", ["-c", script], ("KATAS_STUDENT_CODE", code));
+        Scripts.Run(repo, "bash", ["-c", script], ("KATAS_STUDENT_CODE", code));
         return code;
-    }
-
-    private static void Write(string repo, string path, string text)
-    {
-        var full = Path.Combine(repo, path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text);
-    }
-
-    private static void Git(string repo, params string[] arguments) =>
-        Run(repo, "git", ["-c", "user.name=Teacher", "-c", "user.email=teacher@example.org", .. arguments]);
-
-    private static void Run(string folder, string program, IReadOnlyList<string> arguments, params (string Name, string Value)[] environment)
-    {
-        var run = DotnetCommand.Run(program, arguments, folder, TimeSpan.FromMinutes(1), environment.ToDictionary(pair => pair.Name, pair => pair.Value));
-        run.ExitCode.Should().Be(0, "{0} {1} must succeed: {2}", program, string.Join(' ', arguments), run.Output);
     }
 }

@@ -8,6 +8,7 @@ public static class GenerateCommand
         var files = new Dictionary<string, string>(ClassroomFiles.All(repository, PointsConfig.Load(repository)))
         {
             [StubChecksums.RelativePath] = StubChecksums.Of(repository),
+            [GradeClassWorkflow.Path] = GradeClassWorkflow.Workflow(PointsConfig.Load(repository)),
         };
         return files;
     }

@@ -5,13 +5,17 @@ namespace Katas.Cli;
 /// kata at a time. Submitted code runs here, never in the teacher's repository: code that deletes or rewrites
 /// files it finds around itself reaches only this copy. After every run the copy is compared with the teacher's
 /// files; anything changed is put back before the next run, and the run that changed it does not count.
-/// Builds stay in the copy (bin/, obj/), so every build after a worker's first is incremental.
+/// Builds stay in the copy (bin/, obj/), so every build after a worker's first is incremental, and after a kata's first
+/// the next submission's code is compiled alone (<see cref="KataFastBuild"/>), reusing the built grader. Those outputs
+/// are hashed once built, before any submitted code runs: a run that changes them does not count either, and outputs
+/// found changed before a build are all deleted and built again, so no run is graded by what another run left.
 /// </summary>
 public sealed class GradingWorkspace
 {
     private readonly KataRepository _teacher;
     private readonly IReadOnlyDictionary<string, string> _pristine;
     private readonly HashSet<string> _restored = [];
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _outputs = new(StringComparer.Ordinal);
 
     public GradingWorkspace(KataRepository teacher, IReadOnlyDictionary<string, string> pristine, string root)
     {
@@ -50,4 +54,47 @@ public sealed class GradingWorkspace
 
         return [.. changed, .. added];
     }
+
+    /// <summary>Hashes the build outputs a kata's runs depend on, as they are now (call after its build, before its test).</summary>
+    public void RecordOutputs(string kata) => _outputs[kata] = HashesOf(OutputFolders(kata));
+
+    public void ForgetOutputs(string kata) => _outputs.Remove(kata);
+
+    /// <summary>Recorded outputs of <paramref name="kata"/> that are now changed or gone (none when none were recorded).</summary>
+    public IReadOnlyList<string> ChangedOutputs(string kata)
+    {
+        if (!_outputs.TryGetValue(kata, out var recorded))
+        {
+            return [];
+        }
+
+        var now = HashesOf(OutputFolders(kata));
+        return [.. recorded.Where(pair => now.GetValueOrDefault(pair.Key) != pair.Value).Select(pair => pair.Key)];
+    }
+
+    /// <summary>Deletes every build output of the workspace: the next build of each kata restores and compiles from nothing.</summary>
+    public void CleanOutputs()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.Combine(Repository.Root, "graders"), "*", SearchOption.AllDirectories)
+                     .Where(folder => Path.GetFileName(folder) is "bin" or "obj").ToList())
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        _restored.Clear();
+        _outputs.Clear();
+    }
+
+    /// <summary>The kata's grader folder (grader and kata projects) and the shared grading libraries, their bin/ and obj/.</summary>
+    private IEnumerable<string> OutputFolders(string kata) =>
+        new[] { kata, "Katas.Grading", "Katas.Grading.Http" }
+            .SelectMany(project => new[] { "bin", "obj", "Kata/bin", "Kata/obj" }.Select(output => Path.Combine(Repository.Root, "graders", project, output)))
+            .Where(Directory.Exists);
+
+    private static Dictionary<string, string> HashesOf(IEnumerable<string> folders) =>
+        folders.SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            .ToDictionary(file => file, file => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))), StringComparer.Ordinal);
 }

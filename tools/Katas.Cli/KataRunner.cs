@@ -12,7 +12,8 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
     /// <param name="restore">False when the workspace was restored already (saves a few seconds a run).</param>
     /// <param name="build">False when every grader was built against this code already (GitHub Classroom's one build
     /// step): the build is skipped when the grader's assembly is there, and run (to report its errors) when it is not.</param>
-    public KataVerdict Run(string kata, string codeRoot, string resultsDirectory, bool restore, bool build = true)
+    /// <param name="built">Called once the build succeeded, before the checks run the code.</param>
+    public KataVerdict Run(string kata, string codeRoot, string resultsDirectory, bool restore, bool build = true, Action? built = null)
     {
         var limits = points.For(kata);
         var limit = TimeSpan.FromMinutes(limits.TimeoutMinutes);
@@ -39,6 +40,11 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         {
             KataFastBuild.Forget(graderOut);
             buildRun = DotnetCommand.Run(buildArguments, repository.Root, limit);
+        }
+
+        if (buildRun is { ExitCode: 0, TimedOut: false })
+        {
+            built?.Invoke();
         }
 
         return Test(kata, codeRoot, resultsDirectory, limits, limit, project, buildRun);

@@ -13,8 +13,12 @@ public sealed record KataPoints(int Points, int TimeoutMinutes);
 /// </summary>
 public sealed record PointsConfig(
     [property: JsonPropertyName("katas")] IReadOnlyDictionary<string, KataPoints> Katas,
-    [property: JsonPropertyName("templateRepository")] string? TemplateRepository = null)
+    [property: JsonPropertyName("templateRepository")] string? TemplateRepository = null,
+    [property: JsonPropertyName("classShards")] int ClassShards = PointsConfig.DefaultClassShards)
 {
+    /// <summary>Machines the teacher's class workflow grades on at once (.github/workflows/grade-class.yml).</summary>
+    public const int DefaultClassShards = 4;
+
     public const string RelativePath = "graders/points.json";
 
     private static readonly JsonSerializerOptions s_options = new()
@@ -46,6 +50,11 @@ public sealed record PointsConfig(
         problems.AddRange(Katas.Keys.Where(kata => !katas.Contains(kata)).Select(kata => $"{kata} is not a kata under graders/"));
         problems.AddRange(Katas.Where(pair => pair.Value.Points <= 0 || pair.Value.TimeoutMinutes <= 0)
             .Select(pair => $"{pair.Key} needs points and timeoutMinutes above 0"));
+        if (ClassShards is < 1 or > 64)
+        {
+            problems.Add($"classShards must be between 1 and 64, not {ClassShards}");
+        }
+
         if (TemplateRepository is { Length: > 0 } template && !System.Text.RegularExpressions.Regex.IsMatch(template, @"^[\w.-]+/[\w.-]+$"))
         {
             problems.Add($"templateRepository must look like owner/name, not '{template}'");

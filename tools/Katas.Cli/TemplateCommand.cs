@@ -10,7 +10,8 @@ namespace Katas.Cli;
 /// </summary>
 public static partial class TemplateCommand
 {
-    [GeneratedRegex(@"^(solutions/|bench/|\.ci/|graders/Katas\.Grading\.Tests/|graders/[^/]+/Fixtures/)")]
+    // The teacher's class list and class-grading workflow are the teacher's alone.
+    [GeneratedRegex(@"^(solutions/|bench/|\.ci/|class/|\.github/workflows/grade-class\.yml$|graders/Katas\.Grading\.Tests/|graders/[^/]+/Fixtures/)")]
     private static partial Regex LeftOut();
 
     public static IReadOnlyList<string> FilesOf(KataRepository repository) =>
