@@ -26,6 +26,52 @@ public sealed class StudentCommandsTests
         s_repository.Resolve(name).Should().Be(kata);
 
     [Test]
+    public void A_solution_in_the_teachers_working_copy_is_never_recorded_or_exported_as_the_stub()
+    {
+        // The leak: a teacher solves kata 04 in their own exercises/, then runs `katas generate` (which recorded that
+        // solution as the stub) and `katas template` (which shipped it to every student).
+        var repo = Directory.CreateTempSubdirectory("katas-stub-guard-").FullName;
+        try
+        {
+            const string Kata = "04-locked-counter";
+            Scripts.Write(repo, "Katas.sln", "");
+            Scripts.Write(repo, $"graders/{Kata}/Grader.cs", "// the grader\n");
+            foreach (var (from, to) in new[] { (Repository.Exercises, "exercises"), (Repository.Solutions, "solutions") })
+            {
+                foreach (var file in Directory.GetFiles(Path.Combine(from, Kata), "*.cs"))
+                {
+                    Scripts.Write(repo, $"{to}/{Kata}/{Path.GetFileName(file)}", File.ReadAllText(file));
+                }
+            }
+
+            Scripts.Git(repo, "init", "-q", "-b", "main");
+            Scripts.Git(repo, "add", ".");
+            Scripts.Git(repo, "commit", "-q", "-m", "katas");
+            var teacher = new KataRepository(repo);
+            StubGuard.Problems(teacher).Should().BeEmpty("committed stubs, with given code equal to the solution's (LockedCounterProgram.cs), are fine");
+
+            File.Copy(Path.Combine(repo, "solutions", Kata, "SharedCounter.cs"), Path.Combine(repo, "exercises", Kata, "SharedCounter.cs"), overwrite: true);
+            StubGuard.Problems(teacher).Should().ContainSingle().Which.Should()
+                .Contain($"exercises/{Kata}/SharedCounter.cs is the reference solution's file");
+            foreach (var command in new[] { "generate", "template" })
+            {
+                FluentActions.Invoking(() => StubGuard.Require(teacher, command)).Should().Throw<UsageException>()
+                    .WithMessage($"`katas {command}` would take your own work for the stubs*exercises/{Kata}/SharedCounter.cs*");
+            }
+
+            // Started but not solved: still not the stub; committed, it is the new stub.
+            File.WriteAllText(Path.Combine(repo, "exercises", Kata, "SharedCounter.cs"), "// half done\n");
+            StubGuard.Problems(teacher).Should().ContainSingle().Which.Should().Contain("differs from its committed version");
+            Scripts.Git(repo, "commit", "-q", "-a", "-m", "a new stub");
+            StubGuard.Problems(teacher).Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(repo, recursive: true);
+        }
+    }
+
+    [Test]
     public void Untouched_stubs_are_recognised_and_a_changed_one_is_not()
     {
         s_repository.Katas.Should().OnlyContain(kata => StubChecksums.IsUntouched(s_repository, kata), "exercises/ holds the stubs");

@@ -35,6 +35,7 @@ public static class GenerateCommand
             return stale.Count == 0 ? 0 : 1;
         }
 
+        StubGuard.Require(repository, "generate");
         foreach (var (path, text) in Expected(repository))
         {
             var full = Path.Combine(repository.Root, path);

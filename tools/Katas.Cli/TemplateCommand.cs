@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Katas.Cli;
@@ -26,6 +25,7 @@ public static partial class TemplateCommand
             throw new UsageException($"{target} is not empty (--force writes into it anyway).");
         }
 
+        StubGuard.Require(repository, "template");
         var stale = GenerateCommand.OutOfDate(repository);
         if (stale.Count > 0)
         {
@@ -59,22 +59,12 @@ public static partial class TemplateCommand
     /// <summary>The files git tracks (a clean export), or every file outside build outputs when there is no git.</summary>
     private static IEnumerable<string> TrackedFiles(string root)
     {
-        var start = new ProcessStartInfo("git", ["ls-files", "-z"]) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        try
+        if (GitCommand.Output(root, "ls-files", "-z") is { } listing)
         {
-            using var git = Process.Start(start)!;
-            var listing = git.StandardOutput.ReadToEnd();
-            git.WaitForExit();
-            if (git.ExitCode == 0)
-            {
-                return listing.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(path => File.Exists(Path.Combine(root, path)));
-            }
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No git on this machine: walk the folder instead.
+            return listing.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(path => File.Exists(Path.Combine(root, path)));
         }
 
+        // No git on this machine, or no checkout: walk the folder instead.
         string[] outputs = ["bin", "obj", "artifacts", "TestResults", ".git", ".katas"];
         return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
