@@ -46,7 +46,7 @@ public static partial class Feedback
                 if (SeedOf(check) is { } seed && !check.Message.Contains($"(seed {seed})", StringComparison.Ordinal))
                 {
                     text.Append($"\nCoyote seed {seed}: the same code fails the same way again; run ")
-                        .Append($"`dotnet test --filter TestCategory={kata.Kata}` to see it yourself.\n");
+                        .Append($"`dotnet test graders/{kata.Kata}` to see it yourself.\n");
                 }
             }
 

@@ -29,7 +29,7 @@ public static class StatusCommand
         Console.WriteLine(next is null
             ? katas.Count == 1 ? $"\n{katas[0]} passes." : "\nEvery kata passes. Well done: try the \"Going further\" questions of each README."
             : $"\nNext: {next}. Read exercises/{next}/README.md (README.ru.md по-русски); "
-              + $"details: dotnet test --filter TestCategory={next}; a hint: dotnet run --project tools/Katas.Cli -- hint {next[..2]}");
+              + $"details: dotnet test graders/{next}; a hint: dotnet run --project tools/Katas.Cli -- hint {next[..2]}");
         return 0;
     }
 
