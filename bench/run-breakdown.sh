@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 COYOTE_CLI_TELEMETRY_OPTOUT=1
+# As `katas grade` runs its builds (tools/Katas.Cli/DotnetCommand.cs): with the SDK's compiler server, whatever the CI
+# image sets (UseSharedCompilation=false makes every compile a fresh compiler process).
+unset UseSharedCompilation MSBUILDDISABLENODEREUSE
 katas=("$@")
 [ ${#katas[@]} -gt 0 ] || katas=(04-locked-counter 06-deadlock-fix 11-pool-map)
 
