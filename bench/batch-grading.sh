@@ -62,7 +62,7 @@ import json, statistics, sys
 def seconds(t):
     h, m, s = t.split(':')
     return int(h) * 3600 + int(m) * 60 + float(s)
-runs = [k for g in json.load(open(sys.argv[1]))['Grades'] for k in g['Katas'] if k.get('BuildTime')]
+runs = [k for g in json.load(open(sys.argv[1]))['Grades'] for k in g['Katas'] if k.get('BuildTime') and seconds(k['BuildTime']) > 0]
 builds = sorted(seconds(k['BuildTime']) for k in runs)
 tests = [seconds(k['TestTime']) for k in runs if k.get('TestTime')]
 if builds:
