@@ -48,6 +48,19 @@ public sealed class GradeClassWorkflowTests
         files.Should().NotContain(GradeClassWorkflow.Path).And.NotContain(GradeClassWorkflow.DefaultRepositories);
         files.Should().Contain(ClassroomFiles.WorkflowPath, "the students' own workflow is the template's");
         File.Exists(Path.Combine(Repository.Root, GradeClassWorkflow.DefaultRepositories)).Should().BeTrue("the workflow's default list exists, with how to fill it");
+
+        // Without them the template's generated files are still up to date (`katas gradescope` and `template` check it).
+        var template = Directory.CreateTempSubdirectory("katas-template-").FullName;
+        try
+        {
+            TemplateCommand.Export(s_repository, template);
+            GenerateCommand.OutOfDate(new KataRepository(template)).Should().BeEmpty("a template expects no class workflow");
+            GenerateCommand.OutOfDate(s_repository).Should().BeEmpty("the teacher's repository has the class workflow, generated");
+        }
+        finally
+        {
+            Directory.Delete(template, recursive: true);
+        }
     }
 
     [Test]

@@ -8,8 +8,14 @@ public static class GenerateCommand
         var files = new Dictionary<string, string>(ClassroomFiles.All(repository, PointsConfig.Load(repository)))
         {
             [StubChecksums.RelativePath] = StubChecksums.Of(repository),
-            [GradeClassWorkflow.Path] = GradeClassWorkflow.Workflow(PointsConfig.Load(repository)),
         };
+
+        // The class workflow is the teacher's alone: an exported student template has neither it nor solutions/.
+        if (repository.IsTeachers)
+        {
+            files[GradeClassWorkflow.Path] = GradeClassWorkflow.Workflow(PointsConfig.Load(repository));
+        }
+
         return files;
     }
 

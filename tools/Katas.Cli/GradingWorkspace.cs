@@ -94,7 +94,14 @@ public sealed class GradingWorkspace
             .SelectMany(project => new[] { "bin", "obj", "Kata/bin", "Kata/obj" }.Select(output => Path.Combine(Repository.Root, "graders", project, output)))
             .Where(Directory.Exists);
 
+    /// <summary>
+    /// What the graders themselves write next to their assembly: the schedules of the bugs Coyote found, for a student to
+    /// replay (graders/Katas.Grading/SystematicTest.cs). Each run with a bug rewrites them; no build reads them.
+    /// </summary>
+    private const string GraderTraces = "coyote-traces";
+
     private static Dictionary<string, string> HashesOf(IEnumerable<string> folders) =>
         folders.SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            .Where(file => !file.Split('/', '\\').Contains(GraderTraces))
             .ToDictionary(file => file, file => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))), StringComparer.Ordinal);
 }

@@ -7,6 +7,9 @@ public sealed class KataRepository(string root)
 
     public string Exercises => Path.Combine(Root, "exercises");
 
+    /// <summary>The teacher's repository (with the reference solutions), not a student template exported from it.</summary>
+    public bool IsTeachers => Directory.Exists(Path.Combine(Root, "solutions"));
+
     /// <summary>Every kata with a grader, in lesson order: folders named like "04-locked-counter" under graders/.</summary>
     public IReadOnlyList<string> Katas =>
         [.. Directory.GetDirectories(Path.Combine(Root, "graders"))
