@@ -149,9 +149,7 @@ public sealed class ClassroomFilesTests
         var repo = Directory.CreateDirectory(Path.Combine(root, "repo")).FullName;
         Scripts.Write(repo, "graders/04-locked-counter/LockedCounterGrader.cs", "// the teacher's checks\n");
         Scripts.Write(repo, "exercises/04-locked-counter/SharedCounter.cs", "// the stub\n");
-        Scripts.Git(repo, "init", "-q", "-b", "main");
-        Scripts.Git(repo, "add", ".");
-        Scripts.Git(repo, "commit", "-q", "-m", "template");
+        Scripts.CommitAll(repo, "template");
         return repo;
     }
 

@@ -82,9 +82,7 @@ public sealed class GradeClassWorkflowTests
                 }
 
                 Scripts.Write(repo, "README.md", student);
-                Scripts.Git(repo, "init", "-q", "-b", "main");
-                Scripts.Git(repo, "add", ".");
-                Scripts.Git(repo, "commit", "-q", "-m", "work");
+                Scripts.CommitAll(repo, "work");
             }
 
             var checkout = Path.Combine(root, "checkout");

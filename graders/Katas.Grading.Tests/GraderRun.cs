@@ -62,20 +62,14 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
     private static bool FastBuild(string target, string kataSource, string artifacts, IReadOnlyCollection<string>? properties, TimeSpan limit)
     {
         var outDir = GraderOutDir(target, artifacts);
-        if (!KataFastBuild.Enabled || properties is { Count: > 0 } || !Path.IsPathRooted(kataSource))
+        if (properties is { Count: > 0 } || !Path.IsPathRooted(kataSource))
         {
             KataFastBuild.Forget(outDir);
             return false;
         }
 
         var kata = Path.GetFileName(Path.GetDirectoryName(target))!;
-        var fast = KataFastBuild.TryBuild(outDir, Path.Combine(kataSource, kata), limit);
-        if (fast.Build is null)
-        {
-            KataFastBuild.Forget(outDir);
-        }
-
-        return fast.Build is not null;
+        return KataFastBuild.TryBuild(outDir, Path.Combine(kataSource, kata), limit).Build is not null;
     }
 
     /// <summary>Where `dotnet test --artifacts-path` puts a grader's assembly (bin/&lt;project&gt;/debug).</summary>

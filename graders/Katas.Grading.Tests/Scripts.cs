@@ -15,6 +15,14 @@ internal static class Scripts
     public static void Git(string repo, params string[] arguments) =>
         Run(repo, "git", ["-c", "user.name=Teacher", "-c", "user.email=teacher@example.org", .. arguments]);
 
+    /// <summary>Makes <paramref name="repo"/> a git repository with everything in it committed on main.</summary>
+    public static void CommitAll(string repo, string message)
+    {
+        Git(repo, "init", "-q", "-b", "main");
+        Git(repo, "add", ".");
+        Git(repo, "commit", "-q", "-m", message);
+    }
+
     /// <summary>Runs a program (with DotnetCommand's clean environment) that must succeed within two minutes.</summary>
     public static CommandResult Run(string folder, string program, IReadOnlyList<string> arguments, params (string Name, string Value)[] environment)
     {

@@ -44,9 +44,7 @@ public sealed class StudentCommandsTests
                 }
             }
 
-            Scripts.Git(repo, "init", "-q", "-b", "main");
-            Scripts.Git(repo, "add", ".");
-            Scripts.Git(repo, "commit", "-q", "-m", "katas");
+            Scripts.CommitAll(repo, "katas");
             var teacher = new KataRepository(repo);
             StubGuard.Problems(teacher).Should().BeEmpty("committed stubs, with given code equal to the solution's (LockedCounterProgram.cs), are fine");
 

@@ -77,26 +77,14 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
             return ungraded;
         }
 
-        if (workspace.ChangedOutputs(kata) is { Count: > 0 } changed)
+        if (workspace.PrepareBuild(kata) is { Count: > 0 } changed)
         {
-            // An earlier run changed what this kata's build left (and was scored "tampered" if it was its own kata's):
-            // nothing built before is trusted.
             Console.Error.WriteLine($"{Path.GetFileName(workspace.Repository.Root)}: {changed.Count} build outputs of {kata} were changed since its last build ({changed[0]}, ...); building everything again.");
-            workspace.CleanOutputs();
         }
-
-        // This run's build changes them: what its checks must leave alone is what the build leaves (recorded below).
-        workspace.ForgetOutputs(kata);
 
         submission.CopySourcesTo(kata, workspace.CodeRoot);
         var verdict = runner.Run(kata, workspace.CodeRoot, results, restore: workspace.NeedsRestore(kata), built: () => workspace.RecordOutputs(kata));
-        var outputs = workspace.ChangedOutputs(kata);
-        if (outputs.Count > 0)
-        {
-            workspace.CleanOutputs();
-        }
-
-        List<string> tampered = [.. workspace.Repair(), .. outputs.Select(path => Path.GetRelativePath(workspace.Repository.Root, path).Replace('\\', '/'))];
+        List<string> tampered = [.. workspace.Repair(), .. workspace.OutputsChangedByRun(kata)];
         if (tampered.Count > 0)
         {
             return KataVerdict.Without(kata, KataState.Tampered, maxScore,

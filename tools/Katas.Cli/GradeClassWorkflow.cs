@@ -19,6 +19,9 @@ public static class GradeClassWorkflow
     /// <summary>The CLI as the workflow builds it (Release: a batch grades for tens of minutes).</summary>
     public const string Cli = "tools/Katas.Cli/bin/Release/net10.0/katas.dll";
 
+    /// <summary>Builds <see cref="Cli"/>: each grading job and the merge job run it once.</summary>
+    public const string BuildCli = "dotnet build tools/Katas.Cli -c Release -nologo -v:q -clp:NoSummary";
+
     /// <summary>Clones every listed repository into submissions/&lt;name&gt; (the folder name names the student).</summary>
     public static IReadOnlyList<string> CloneCommands() =>
     [
@@ -99,7 +102,7 @@ public static class GradeClassWorkflow
 
         yaml.Append($$$"""
                 - name: Build the grader
-                  run: dotnet build tools/Katas.Cli -c Release -nologo -v:q -clp:NoSummary
+                  run: {{{BuildCli}}}
                 - name: Grade shard ${{ matrix.shard }} of {{{shards}}}
                   run: {{{GradeCommand("${{ matrix.shard }}", shards)}}}
                 - uses: actions/upload-artifact@v4
@@ -122,7 +125,7 @@ public static class GradeClassWorkflow
                     path: shards
                 - name: Merge the shards
                   run: |
-                    dotnet build tools/Katas.Cli -c Release -nologo -v:q -clp:NoSummary
+                    {{{BuildCli}}}
                     {{{MergeCommand}}}
                 - uses: actions/upload-artifact@v4
                   with:

@@ -55,13 +55,43 @@ public sealed class GradingWorkspace
         return [.. changed, .. added];
     }
 
+    /// <summary>
+    /// Before a kata's build: when what its last build left was changed since (by a run of another kata; a run of its own
+    /// was scored "tampered" already), nothing built before is trusted and every output is deleted. Returns what changed.
+    /// </summary>
+    public IReadOnlyList<string> PrepareBuild(string kata)
+    {
+        var changed = ChangedOutputs(kata);
+        if (changed.Count > 0)
+        {
+            CleanOutputs();
+        }
+
+        // This build changes them: what the checks must leave alone is what it leaves (RecordOutputs).
+        _outputs.Remove(kata);
+        return changed;
+    }
+
     /// <summary>Hashes the build outputs a kata's runs depend on, as they are now (call after its build, before its test).</summary>
     public void RecordOutputs(string kata) => _outputs[kata] = HashesOf(OutputFolders(kata));
 
-    public void ForgetOutputs(string kata) => _outputs.Remove(kata);
+    /// <summary>
+    /// After a kata's checks ran the submitted code: the recorded outputs it changed or deleted (relative paths, like
+    /// <see cref="Repair"/>'s); if any, every output is deleted, so the next build starts from nothing.
+    /// </summary>
+    public IReadOnlyList<string> OutputsChangedByRun(string kata)
+    {
+        var changed = ChangedOutputs(kata);
+        if (changed.Count > 0)
+        {
+            CleanOutputs();
+        }
 
-    /// <summary>Recorded outputs of <paramref name="kata"/> that are now changed or gone (none when none were recorded).</summary>
-    public IReadOnlyList<string> ChangedOutputs(string kata)
+        return changed;
+    }
+
+    /// <summary>Recorded outputs of <paramref name="kata"/> now changed or gone, relative to the workspace (none when none were recorded).</summary>
+    private List<string> ChangedOutputs(string kata)
     {
         if (!_outputs.TryGetValue(kata, out var recorded))
         {
@@ -69,11 +99,12 @@ public sealed class GradingWorkspace
         }
 
         var now = HashesOf(OutputFolders(kata));
-        return [.. recorded.Where(pair => now.GetValueOrDefault(pair.Key) != pair.Value).Select(pair => pair.Key)];
+        return [.. recorded.Where(pair => now.GetValueOrDefault(pair.Key) != pair.Value)
+            .Select(pair => Path.GetRelativePath(Repository.Root, pair.Key).Replace('\\', '/'))];
     }
 
     /// <summary>Deletes every build output of the workspace: the next build of each kata restores and compiles from nothing.</summary>
-    public void CleanOutputs()
+    private void CleanOutputs()
     {
         foreach (var folder in Directory.EnumerateDirectories(Path.Combine(Repository.Root, "graders"), "*", SearchOption.AllDirectories)
                      .Where(folder => Path.GetFileName(folder) is "bin" or "obj").ToList())

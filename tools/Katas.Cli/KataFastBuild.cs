@@ -20,7 +20,7 @@ public static class KataFastBuild
     public const string BuildRecord = "kata-build.txt";
 
     /// <summary>KATAS_FAST_BUILD=0 builds every run with MSBuild (bench/batch-grading.sh measures both ways).</summary>
-    public static bool Enabled => Environment.GetEnvironmentVariable("KATAS_FAST_BUILD") != "0";
+    private static bool Enabled => Environment.GetEnvironmentVariable("KATAS_FAST_BUILD") != "0";
 
     /// <summary>Forgets the last build: call before a full build, so that one cut short leaves no record behind.</summary>
     public static void Forget(string graderOutDir)
@@ -31,9 +31,24 @@ public static class KataFastBuild
         }
     }
 
+    /// <summary>
+    /// Builds the code of <paramref name="kataDir"/> the fast way, or declines; a declined build leaves no record behind
+    /// (<see cref="Forget"/>), since the full build that follows writes it again.
+    /// </summary>
     /// <param name="graderOutDir">The grader's output folder (bin/Debug/net10.0, or the artifacts path's bin/&lt;project&gt;/debug).</param>
     /// <param name="kataDir">The folder of the code to build (KataSource/&lt;kata&gt;).</param>
     public static FastBuildResult TryBuild(string graderOutDir, string kataDir, TimeSpan limit)
+    {
+        var result = Enabled ? Build(graderOutDir, kataDir, limit) : Declined("KATAS_FAST_BUILD=0");
+        if (result.Build is null)
+        {
+            Forget(graderOutDir);
+        }
+
+        return result;
+    }
+
+    private static FastBuildResult Build(string graderOutDir, string kataDir, TimeSpan limit)
     {
         var recordPath = Path.Combine(graderOutDir, BuildRecord);
         if (!File.Exists(recordPath))
@@ -61,7 +76,10 @@ public static class KataFastBuild
             return Declined("the earlier build went without the twins");
         }
 
-        var sources = Sources(kataDir);
+        // The files MSBuild's Compile glob takes ($(KataDir)**/*.cs without bin/ and obj/), as a submission's sources are read.
+        var sources = new Submission(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(kataDir))!)
+            .SourcesOf(Path.GetFileName(Path.TrimEndingDirectorySeparator(kataDir)))
+            .Select(source => Path.Combine(kataDir, source)).ToList();
         var arguments = Arguments(File.ReadAllLines(compile["rsp"]), kataDir, sources);
         if (sources.Count == 0 || arguments is null)
         {
@@ -136,13 +154,6 @@ public static class KataFastBuild
         .Select(line => line.Split('=', 2))
         .Where(pair => pair.Length == 2)
         .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
-
-    /// <summary>The files MSBuild's Compile glob takes ($(KataDir)**/*.cs without bin/ and obj/), in ordinal order.</summary>
-    private static List<string> Sources(string kataDir) => Directory.Exists(kataDir)
-        ? [.. Directory.EnumerateFiles(kataDir, "*.cs", SearchOption.AllDirectories)
-            .Where(file => !Path.GetRelativePath(kataDir, file).Split('/', '\\').Any(part => part is "bin" or "obj"))
-            .Order(StringComparer.Ordinal)]
-        : [];
 
     /// <summary>The recorded arguments with the recorded student files replaced by <paramref name="sources"/>, in their place.</summary>
     private static List<string>? Arguments(IEnumerable<string> recorded, string kataDir, IReadOnlyList<string> sources)

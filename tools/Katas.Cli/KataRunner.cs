@@ -32,7 +32,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         {
             buildRun = new CommandResult(0, false, "", TimeSpan.Zero);
         }
-        else if (build && KataFastBuild.Enabled && KataFastBuild.TryBuild(graderOut, Path.Combine(codeRoot, kata), limit).Build is { } fast)
+        else if (build && KataFastBuild.TryBuild(graderOut, Path.Combine(codeRoot, kata), limit).Build is { } fast)
         {
             buildRun = fast;
         }
