@@ -5,8 +5,8 @@ namespace Katas.Grading.Tests;
 /// <summary>
 /// How each check of a grader run was decided: by Coyote's systematic exploration, by the stress fallback on real
 /// threads, or on real threads by design (speed, processes, plain calls). With KATAS_DECIDED_BY=&lt;file&gt; the suite
-/// appends one tab-separated line per check (kata, version, check, outcome, how) for bench/decided-by.py, which makes
-/// the table of bench/RESULTS.md ("Decided by Coyote or by stress runs").
+/// appends one tab-separated line per check (kata, version, check, outcome, how, seconds) for bench/decided-by.py, which
+/// makes the table of bench/RESULTS.md ("Decided by Coyote or by stress runs") and, with --times, where the checks' time goes.
 /// </summary>
 internal static class DecidedBy
 {
@@ -19,7 +19,8 @@ internal static class DecidedBy
             return;
         }
 
-        var lines = results.Select(r => string.Join('\t', kata, version, r.Name, r.Outcome, How(r.Message + "\n" + r.Output)) + "\n");
+        var lines = results.Select(r => string.Join('\t', kata, version, r.Name, r.Outcome, How(r.Message + "\n" + r.Output),
+            r.Duration.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)) + "\n");
         lock (s_gate)
         {
             File.AppendAllText(file, string.Concat(lines));

@@ -25,22 +25,18 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
         string target, string kataSource, string artifacts, IReadOnlyCollection<string>? onlyTests = null, IReadOnlyCollection<string>? properties = null)
     {
         var results = Directory.CreateTempSubdirectory("katas-trx-").FullName;
-        var arguments = new List<string>
-        {
-            "test", target, "--no-restore", $"-p:KataSource={kataSource}", "--artifacts-path", artifacts,
-            "--logger", "trx", $"-p:GraderResultsDirectory={results}",
-        };
-        arguments.AddRange((properties ?? []).Select(property => $"-p:{property}"));
+        var limit = target == Repository.Solution ? s_solutionLimit : s_limit;
+        var built = target != Repository.Solution && FastBuild(target, kataSource, artifacts, properties, limit);
+        // Built here already: its assembly is tested as `katas grade` tests it (tools/Katas.Cli/KataRunner.cs), without
+        // MSBuild; otherwise `dotnet test` builds the project first.
+        List<string> arguments = built
+            ? ["test", Path.Combine(GraderOutDir(target, artifacts), Path.GetFileNameWithoutExtension(target) + ".dll"),
+               "--settings", new KataRepository(Repository.Root).GraderRunSettings, "--logger", "trx", "--results-directory", results]
+            : ["test", target, "--no-restore", $"-p:KataSource={kataSource}", "--artifacts-path", artifacts,
+               "--logger", "trx", $"-p:GraderResultsDirectory={results}", .. (properties ?? []).Select(property => $"-p:{property}")];
         if (onlyTests is { Count: > 0 })
         {
             arguments.AddRange(["--filter", string.Join("|", onlyTests.Select(test => $"FullyQualifiedName~.{test}"))]);
-        }
-
-        var limit = target == Repository.Solution ? s_solutionLimit : s_limit;
-        var built = target != Repository.Solution && FastBuild(target, kataSource, artifacts, properties, limit);
-        if (built)
-        {
-            arguments.Add("--no-build");
         }
 
         var (exitCode, console) = Dotnet(arguments, limit);

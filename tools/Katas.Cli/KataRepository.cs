@@ -25,6 +25,12 @@ public sealed class KataRepository(string root)
         return Path.GetRelativePath(Root, project).Replace('\\', '/');
     }
 
+    /// <summary>
+    /// The graders' run settings, which `dotnet test` of a grader project reads from the project (RunSettingsFilePath in
+    /// graders/Kata.Grader.targets) and `dotnet test` of a built grader assembly must be given.
+    /// </summary>
+    public string GraderRunSettings => Path.Combine(Root, "graders", "grading.runsettings");
+
     /// <summary>"04", "04-locked-counter" or "locked-counter" all name kata 04, in every command.</summary>
     public string Resolve(string name)
     {
