@@ -1,37 +1,25 @@
+using Katas.Cli;
+
 namespace Katas.Grading.Tests;
 
-/// <summary>The repository this suite checks, found from the test's own location.</summary>
+/// <summary>
+/// The repository this suite checks, found from the test's own location, with the layout as the `katas` tool knows it
+/// (<see cref="KataRepository"/>: the one place that says what a kata folder is and where its grader is).
+/// </summary>
 public static class Repository
 {
-    public static string Root { get; } = FindRoot();
+    public static KataRepository Layout { get; } = KataRepository.Find(AppContext.BaseDirectory);
 
-    public static string Exercises => Path.Combine(Root, "exercises");
+    public static string Root => Layout.Root;
+
+    public static string Exercises => Layout.Exercises;
 
     public static string Solutions => Path.Combine(Root, "solutions");
 
     public static string Solution => Path.Combine(Root, "Katas.sln");
 
     /// <summary>Every kata folder under graders/, in lesson order.</summary>
-    public static IReadOnlyList<Kata> Katas { get; } = Directory.GetDirectories(Path.Combine(Root, "graders"))
-        .Select(Path.GetFileName)
-        .OfType<string>()
-        .Where(name => name.Length > 3 && char.IsDigit(name[0]) && char.IsDigit(name[1]) && name[2] == '-')
-        .Order(StringComparer.Ordinal)
-        .Select(name => new Kata(name))
-        .ToList();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Katas.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Katas.sln above {AppContext.BaseDirectory}.");
-    }
+    public static IReadOnlyList<Kata> Katas { get; } = [.. Layout.Katas.Select(name => new Kata(name))];
 }
 
 /// <summary>One kata: its grader project and its known-right and known-wrong fixtures.</summary>
@@ -39,7 +27,7 @@ public sealed record Kata(string Name)
 {
     public string GraderFolder => Path.Combine(Repository.Root, "graders", Name);
 
-    public string GraderProject => Directory.GetFiles(GraderFolder, "*.Grader.csproj").Single();
+    public string GraderProject => Path.Combine(Repository.Root, Repository.Layout.GraderProject(Name));
 
     public IEnumerable<Fixture> Fixtures(string kind)
     {

@@ -35,12 +35,12 @@ public static class BatchReports
                 .Append($"   {Feedback.Number(grade.Score)}/{grade.MaxScore}\n");
         }
 
-        var graded = grades.SelectMany(grade => grade.Katas).Where(kata => kata.State is not (KataState.Missing or KataState.NotStarted)).ToList();
+        var graded = grades.SelectMany(grade => grade.Katas).Where(kata => kata.State is not (KataState.Missing or KataState.NotStarted or KataState.NotGraded)).ToList();
         // Identical code was graded once and its verdict shared: count each run once.
         var runs = graded.Distinct(ReferenceEqualityComparer.Instance).Cast<KataVerdict>().ToList();
         text.Append($"\n{grades.Count} submissions, {graded.Count} katas with code, {runs.Count} distinct (built and run) in {elapsed:mm\\:ss} ")
             .Append($"(build {Seconds(runs.Sum(run => run.BuildTime.TotalSeconds))}, checks {Seconds(runs.Sum(run => run.TestTime.TotalSeconds))}, summed over workers).\n")
-            .Append("Cells: points, or T timed out, C does not compile, X crashed, ! tampered, - missing, 0s not started (untouched stub).\n")
+            .Append("Cells: points, or T timed out, C does not compile, X crashed, ! tampered, - missing, 0s not started (untouched stub), ? not graded yet.\n")
             .Append($"Reports: {folder}/gradebook.csv, gradebook.json, feedback/, gradescope/, junit/\n");
         return text.ToString();
     }
@@ -53,6 +53,7 @@ public static class BatchReports
         KataState.Tampered => "!",
         KataState.Missing => "-",
         KataState.NotStarted => "0s",
+        KataState.NotGraded => "?",
         _ => Feedback.Number(kata.Score),
     };
 

@@ -43,8 +43,13 @@ public sealed class KataRepository(string root)
         ? Katas
         : [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Resolve).Distinct()];
 
-    public static bool IsKataName(string name) =>
-        name.Length > 3 && char.IsAsciiDigit(name[0]) && char.IsAsciiDigit(name[1]) && name[2] == '-';
+    /// <summary>
+    /// What a kata folder's name looks like. MSBuild cannot call this class, so graders/Directory.Build.props holds the
+    /// same pattern (a suite test reads it from there and compares).
+    /// </summary>
+    public const string KataNamePattern = @"^\d\d-[a-z0-9-]+$";
+
+    public static bool IsKataName(string name) => System.Text.RegularExpressions.Regex.IsMatch(name, KataNamePattern);
 
     /// <summary>The repository that holds <paramref name="start"/> (a folder inside it, or the current one).</summary>
     public static KataRepository Find(string? start = null)

@@ -25,6 +25,12 @@ public enum KataState
 
     /// <summary>While it ran, the submission changed the grader's own files: the run does not count.</summary>
     Tampered,
+
+    /// <summary>
+    /// In a gradebook updated by a regrade (`grade --students`/`--katas` into an earlier --out), a cell no run has graded
+    /// yet: a student new to the gradebook, graded on fewer katas than the others.
+    /// </summary>
+    NotGraded,
 }
 
 /// <param name="Score">Points earned, by the one rule of <see cref="Scoring"/>, to 2 decimals.</param>
@@ -63,6 +69,7 @@ public sealed record KataVerdict(
         KataState.TimedOut => "timed out",
         KataState.Crashed => "crashed",
         KataState.Tampered => "tampered",
+        KataState.NotGraded => "not graded",
         _ => State.ToString(),
     };
 }

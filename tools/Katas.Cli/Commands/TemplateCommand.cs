@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.RegularExpressions;
 
 namespace Katas.Cli;
@@ -16,11 +17,22 @@ public static partial class TemplateCommand
     public static IReadOnlyList<string> FilesOf(KataRepository repository) =>
         [.. TrackedFiles(repository.Root).Where(path => !LeftOut().IsMatch(path)).Order(StringComparer.Ordinal)];
 
-    public static int Run(CommandLine line)
+    public static Command Create()
+    {
+        var folder = new Argument<string>("folder") { Description = "the folder to export the template to (empty or new)" };
+        var force = new Option<bool>("--force") { Description = "write into a folder that is not empty" };
+        var command = new Command("template", "exports the student template repository (everything but solutions/, the graders' fixtures and the teacher's files) for a GitHub Classroom assignment")
+        {
+            folder, force,
+        };
+        command.SetAction(parse => Run(Path.GetFullPath(parse.GetRequiredValue(folder)), parse.GetValue(force)));
+        return command;
+    }
+
+    private static int Run(string target, bool force)
     {
         var repository = KataRepository.OfThisProgram();
-        var target = Path.GetFullPath(line.Positional(0, "the folder to export the template to"));
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !line.Flag("force"))
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !force)
         {
             throw new UsageException($"{target} is not empty (--force writes into it anyway).");
         }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -11,26 +12,35 @@ namespace Katas.Cli;
 /// </summary>
 public static class ClassroomStepCommand
 {
-    public const string Usage = """
-          katas classroom-step <kata> [--code <folder>] [--no-build]
-                                       grades one kata for GitHub Classroom (the generated workflow runs it) and writes
-                                       the reporter's result to $GITHUB_OUTPUT; --code: the student's exercises
-                                       (default: $KATAS_STUDENT_CODE or /tmp/student-exercises); --no-build: the graders
-                                       were built already (one build step for all katas)
-        """;
+    public static Command Create()
+    {
+        var kata = CliSymbols.Kata("the kata to grade");
+        var code = new Option<string?>("--code")
+        {
+            Description = $"the student's exercises (default: $KATAS_STUDENT_CODE or {ClassroomFiles.StudentCode})",
+            HelpName = "folder",
+        };
+        var noBuild = new Option<bool>("--no-build") { Description = "the graders were built already (one build step for all katas)" };
+        var command = new Command("classroom-step", "grades one kata for GitHub Classroom (the generated workflow runs it) and writes the reporter's result to $GITHUB_OUTPUT")
+        {
+            kata, code, noBuild,
+        };
+        command.SetAction(parse => Run(parse.GetRequiredValue(kata),
+            Path.GetFullPath(parse.GetValue(code) ?? Environment.GetEnvironmentVariable("KATAS_STUDENT_CODE") ?? ClassroomFiles.StudentCode),
+            build: !parse.GetValue(noBuild)));
+        return command;
+    }
 
-    public static int Run(CommandLine line)
+    private static int Run(string kata, string code, bool build)
     {
         var teacher = KataRepository.OfThisProgram();
         var points = PointsConfig.Load(teacher);
-        var kata = teacher.Resolve(line.Positional(0, "the kata"));
-        var code = Path.GetFullPath(line.Option("code") ?? Environment.GetEnvironmentVariable("KATAS_STUDENT_CODE") ?? ClassroomFiles.StudentCode);
         var results = Path.Combine(Path.GetTempPath(), "katas-classroom-results");
 
         KataVerdict verdict;
         try
         {
-            verdict = Grade(teacher, points, kata, code, results, build: !line.Flag("no-build"));
+            verdict = Grade(teacher, points, kata, code, results, build);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Xml.XmlException)
         {

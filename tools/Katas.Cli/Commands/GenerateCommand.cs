@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace Katas.Cli;
 
 /// <summary>`katas generate [--check]`: the files derived from graders/points.json and the stubs.</summary>
@@ -27,10 +29,18 @@ public static class GenerateCommand
             return !File.Exists(path) || File.ReadAllText(path) != pair.Value;
         }).Select(pair => pair.Key)];
 
-    public static int Run(CommandLine line)
+    public static Command Create()
+    {
+        var check = new Option<bool>("--check") { Description = "only say whether they are up to date (exit code 1 when not)" };
+        var command = new Command("generate", "writes the GitHub Classroom workflow, the class workflow and the stub checksums from graders/points.json") { check };
+        command.SetAction(parse => Run(parse.GetValue(check)));
+        return command;
+    }
+
+    private static int Run(bool checkOnly)
     {
         var repository = KataRepository.OfThisProgram();
-        if (line.Flag("check"))
+        if (checkOnly)
         {
             var stale = OutOfDate(repository);
             foreach (var path in stale)

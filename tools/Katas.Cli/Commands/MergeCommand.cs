@@ -1,32 +1,32 @@
+using System.CommandLine;
+
 namespace Katas.Cli;
 
 /// <summary>`katas merge &lt;out&gt; &lt;folders...&gt;`: the reports of several `grade --shard` runs, written as one run's.</summary>
 public static class MergeCommand
 {
-    public const string Usage = """
-          katas merge <out> <folder>...  one gradebook, feedback, Gradescope and JUnit set from the --out folders of
-                                       `grade --shard K/N` runs (each holds grades.json)
-        """;
-
-    public static int Run(CommandLine line)
+    public static Command Create()
     {
-        var output = Path.GetFullPath(line.Positional(0, "the folder to write the merged reports to"));
-        List<string> folders = [];
-        for (var index = 1; line.OptionalPositional(index) is { } folder; index++)
+        var output = new Argument<string>("out") { Description = "the folder to write the merged reports to" };
+        var folders = new Argument<DirectoryInfo[]>("folders")
         {
-            folders.Add(Path.GetFullPath(folder));
-        }
-
-        if (folders.Count == 0)
+            Description = "the --out folders of `grade --shard K/N` runs (each holds grades.json)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("merge", "one gradebook, feedback, Gradescope and JUnit set from the --out folders of `grade --shard K/N` runs")
         {
-            throw new UsageException("Give the --out folders of the shards to merge.");
-        }
-
-        var (grades, katas) = Merge(folders);
-        BatchReports.Write(output, grades, katas);
-        GradesFile.Write(output, grades, katas);
-        Console.WriteLine(BatchReports.Summary(grades, katas, TimeSpan.Zero, output));
-        return 0;
+            output, folders,
+        };
+        command.SetAction(parse =>
+        {
+            var target = Path.GetFullPath(parse.GetRequiredValue(output));
+            var (grades, katas) = Merge([.. parse.GetRequiredValue(folders).Select(folder => folder.FullName)]);
+            BatchReports.Write(target, grades, katas);
+            GradesFile.Write(target, grades, katas);
+            Console.WriteLine(BatchReports.Summary(grades, katas, TimeSpan.Zero, target));
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>The shards' grades together, in student order; the shards must have graded the same katas, each student once.</summary>

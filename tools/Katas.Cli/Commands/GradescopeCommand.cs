@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.CommandLine;
 using System.IO.Compression;
 using System.Text;
 
@@ -11,11 +11,6 @@ namespace Katas.Cli;
 /// </summary>
 public static class GradescopeCommand
 {
-    public const string Usage = """
-          katas gradescope <out.zip>   writes Gradescope's autograder package (setup.sh installs the .NET SDK and builds
-                                       the graders; run_autograder grades a submission with the same scores as grade)
-        """;
-
     /// <summary>Gradescope's folder; a test (or a teacher trying the package) points AUTOGRADER_ROOT elsewhere.</summary>
     public const string RootVariable = "AUTOGRADER_ROOT";
 
@@ -52,10 +47,20 @@ public static class GradescopeCommand
           --results "$root/results/results.json" ${KATAS_ONLY:+--katas "$KATAS_ONLY"}
         """;
 
-    public static int Package(CommandLine line)
+    public static Command Create()
+    {
+        var zip = new Argument<string>("zip") { Description = "the zip file to write" };
+        var command = new Command("gradescope", "writes Gradescope's autograder package (setup.sh installs the .NET SDK and builds the graders; run_autograder grades a submission with the same scores as grade)")
+        {
+            zip,
+        };
+        command.SetAction(parse => Package(Path.GetFullPath(parse.GetRequiredValue(zip))));
+        return command;
+    }
+
+    private static int Package(string target)
     {
         var repository = KataRepository.OfThisProgram();
-        var target = Path.GetFullPath(line.Positional(0, "the zip file to write"));
         var stale = GenerateCommand.OutOfDate(repository);
         if (stale.Count > 0)
         {
@@ -78,25 +83,6 @@ public static class GradescopeCommand
             Wrote {target}: upload it as a Gradescope programming assignment's autograder ("Zip file upload", Ubuntu base image).
             Students submit their repository (GitHub or upload); every kata is graded as `katas grade` grades it.
             """);
-        return 0;
-    }
-
-    /// <summary>The grading run_autograder calls: one submission, every kata (or --katas), results.json as Gradescope reads it.</summary>
-    public static int Run(CommandLine line)
-    {
-        var teacher = KataRepository.OfThisProgram();
-        var points = PointsConfig.Load(teacher);
-        var submission = new Submission(Path.GetFullPath(line.Option("submission") ?? "/autograder/submission"));
-        var results = Path.GetFullPath(line.Option("results") ?? "/autograder/results/results.json");
-        var katas = teacher.ResolveAll(line.Option("katas"));
-
-        var clock = Stopwatch.StartNew();
-        var work = Directory.CreateTempSubdirectory("katas-gradescope-").FullName;
-        // Gradescope's default machine has half a core: one kata at a time.
-        var grade = new BatchGrader(teacher, points, work).Grade([submission], katas, workers: 1).Single();
-        Directory.CreateDirectory(Path.GetDirectoryName(results)!);
-        File.WriteAllText(results, GradescopeResults.For(grade, clock.Elapsed, Feedback.For(grade)), new UTF8Encoding(false));
-        Console.WriteLine($"{Feedback.Number(grade.Score)} of {grade.MaxScore} points; wrote {results}");
         return 0;
     }
 

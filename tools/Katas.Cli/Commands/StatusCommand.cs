@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace Katas.Cli;
 
 /// <summary>
@@ -6,11 +8,20 @@ namespace Katas.Cli;
 /// </summary>
 public static class StatusCommand
 {
-    public static int Run(CommandLine line)
+    public static Command Create()
+    {
+        var kata = CliSymbols.Kata("only this kata (04 or 04-locked-counter); default: every kata");
+        kata.Arity = ArgumentArity.ZeroOrOne;
+        var command = new Command("status", "which katas pass, which fail (and why), which to do next") { kata };
+        command.SetAction(parse => Run(parse.GetValue(kata)));
+        return command;
+    }
+
+    private static int Run(string? one)
     {
         var repository = KataRepository.OfThisProgram();
         var points = PointsConfig.Load(repository);
-        var katas = line.OptionalPositional(0) is { } one ? [repository.Resolve(one)] : repository.Katas;
+        IReadOnlyList<string> katas = one is { Length: > 0 } ? [one] : repository.Katas;
         var runner = new KataRunner(repository, points);
         var results = Path.Combine(repository.Root, "artifacts", "status");
         string? next = null;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace Katas.Cli;
@@ -5,11 +6,21 @@ namespace Katas.Cli;
 /// <summary>`katas hint &lt;kata&gt; [n] [--ru] [--all]`: the next hint (or hint n, or all of them).</summary>
 public static class HintCommand
 {
-    public static int Run(CommandLine line)
+    public static Command Create()
+    {
+        var kata = CliSymbols.Kata("the kata (04 or 04-locked-counter)");
+        var number = new Argument<int?>("n") { Description = "this hint (default: the next one you have not seen)", Arity = ArgumentArity.ZeroOrOne };
+        var russian = new Option<bool>("--ru") { Description = "по-русски (also when your system's language is Russian)" };
+        var all = new Option<bool>("--all") { Description = "every hint of the kata" };
+        var command = new Command("hint", "the next hint for a kata (or hint n)") { kata, number, russian, all };
+        command.SetAction(parse => Run(parse.GetRequiredValue(kata), parse.GetValue(number), parse.GetValue(russian), parse.GetValue(all)));
+        return command;
+    }
+
+    private static int Run(string kata, int? chosen, bool ru, bool all)
     {
         var repository = KataRepository.OfThisProgram();
-        var kata = repository.Resolve(line.Positional(0, "the kata (for example: katas hint 04)"));
-        var russian = line.Flag("ru") || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "ru"
+        var russian = ru || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "ru"
                       || (Environment.GetEnvironmentVariable("LANG") ?? "").StartsWith("ru", StringComparison.Ordinal);
         var hints = KataHints.Of(repository, kata, russian);
         if (hints.Count == 0)
@@ -17,7 +28,7 @@ public static class HintCommand
             throw new UsageException($"exercises/{kata}/README has no hints.");
         }
 
-        if (line.Flag("all"))
+        if (all)
         {
             for (var i = 0; i < hints.Count; i++)
             {
@@ -29,8 +40,8 @@ public static class HintCommand
         }
 
         var seen = KataHints.Seen(repository).GetValueOrDefault(kata);
-        var number = line.OptionalPositional(1) is { } chosen
-            ? int.TryParse(chosen, out var n) && n >= 1 && n <= hints.Count ? n : throw new UsageException($"{kata} has hints 1 to {hints.Count}.")
+        var number = chosen is { } n
+            ? n >= 1 && n <= hints.Count ? n : throw new UsageException($"{kata} has hints 1 to {hints.Count}.")
             : Math.Min(seen + 1, hints.Count);
         Print(kata, number, hints, russian);
         KataHints.MarkSeen(repository, kata, number);
