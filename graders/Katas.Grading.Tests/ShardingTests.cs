@@ -50,7 +50,7 @@ public sealed class ShardingTests
             var merged = Path.Combine(root, "merged");
             BatchReports.Write(merged, grades, katas);
 
-            foreach (var file in new[] { "gradebook.csv", "gradebook.json" }
+            foreach (var file in new[] { "gradebook.csv", "gradebook.json", ClassReport.FileName }
                          .Concat(students.Select(s => $"feedback/{s}.md"))
                          .Concat(students.Select(s => $"gradescope/{s}/results.json")))
             {

@@ -44,7 +44,7 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
                 try
                 {
                     verdict = byCode.GetOrAdd(run.Submission.Fingerprint(run.Kata),
-                        _ => new Lazy<KataVerdict>(() => GradeOne(run.Submission, run.Kata, workspace, runner, results))).Value;
+                        code => new Lazy<KataVerdict>(() => GradeOne(run.Submission, run.Kata, workspace, runner, results) with { Fingerprint = code })).Value;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Xml.XmlException)
                 {

@@ -9,6 +9,7 @@ public static class BatchReports
     {
         Directory.CreateDirectory(folder);
         Gradebook.Write(folder, grades, katas);
+        ClassReport.Write(folder, grades, katas);
         foreach (var grade in grades)
         {
             var name = SafeName(grade.Student);
@@ -41,7 +42,7 @@ public static class BatchReports
         text.Append($"\n{grades.Count} submissions, {graded.Count} katas with code, {runs.Count} distinct (built and run) in {elapsed:mm\\:ss} ")
             .Append($"(build {Seconds(runs.Sum(run => run.BuildTime.TotalSeconds))}, checks {Seconds(runs.Sum(run => run.TestTime.TotalSeconds))}, summed over workers).\n")
             .Append("Cells: points, or T timed out, C does not compile, X crashed, ! tampered, - missing, 0s not started (untouched stub), ? not graded yet.\n")
-            .Append($"Reports: {folder}/gradebook.csv, gradebook.json, feedback/, gradescope/, junit/\n");
+            .Append($"Reports: {folder}/report.html (the class at a glance), gradebook.csv, gradebook.json, feedback/, gradescope/, junit/\n");
         return text.ToString();
     }
 

@@ -16,10 +16,12 @@ public static class Gradebook
     public static string Csv(IReadOnlyList<SubmissionGrade> grades, IReadOnlyList<string> katas)
     {
         var csv = new StringBuilder();
-        csv.Append(string.Join(',', ["student", .. katas, "total", "max"])).Append('\n');
+        // The scores stay numbers (a spreadsheet adds them up); what happened to a run that did not get a fair one is in
+        // the last column, as in the terminal table and report.html.
+        csv.Append(string.Join(',', ["student", .. katas, "total", "max", "flags"])).Append('\n');
         foreach (var grade in grades)
         {
-            IEnumerable<string> cells = [Quoted(grade.Student), .. grade.Katas.Select(kata => Feedback.Number(kata.Score)), Feedback.Number(grade.Score), Feedback.Number(grade.MaxScore)];
+            IEnumerable<string> cells = [Quoted(grade.Student), .. grade.Katas.Select(kata => Feedback.Number(kata.Score)), Feedback.Number(grade.Score), Feedback.Number(grade.MaxScore), Quoted(Flags(grade))];
             csv.Append(string.Join(',', cells)).Append('\n');
         }
 
@@ -56,6 +58,10 @@ public static class Gradebook
         var root = new JsonObject { ["katas"] = new JsonArray([.. katas.Select(kata => (JsonNode)kata)]), ["students"] = students };
         return root.ToJsonString(JsonOutput.Options) + "\n";
     }
+
+    /// <summary>"04 timed out; 06 tampered": the student's flagged runs (<see cref="KataVerdict.Flagged"/>), empty when none.</summary>
+    public static string Flags(SubmissionGrade grade) =>
+        string.Join("; ", grade.Katas.Where(kata => kata.Flagged).Select(kata => $"{kata.Kata[..2]} {kata.StateLabel}"));
 
     // A folder name may hold a comma or a quote; a spreadsheet must still see one cell.
     private static string Quoted(string text) =>

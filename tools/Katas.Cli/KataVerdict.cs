@@ -50,6 +50,15 @@ public sealed record KataVerdict(
     /// <summary>How <see cref="Score"/> was counted, check by check; null when no check counted (see <see cref="State"/>).</summary>
     public KataScore? Scoring { get; init; }
 
+    /// <summary>
+    /// The graded code's <see cref="Submission.Fingerprint"/> (equal for byte-identical code of the kata), null when no
+    /// code was graded. The class report groups identical submissions by it.
+    /// </summary>
+    public string? Fingerprint { get; init; }
+
+    /// <summary>Runs a teacher should look at: the code did not get a fair run, or none at all.</summary>
+    public bool Flagged => State is KataState.TimedOut or KataState.Crashed or KataState.Tampered or KataState.DoesNotCompile or KataState.NotStarted or KataState.NotGraded;
+
     /// <summary>A verdict that earns nothing; <paramref name="checks"/> are those that ran before it went wrong, for the feedback.</summary>
     public static KataVerdict Without(string kata, KataState state, int maxScore, string summary, string details = "",
         TimeSpan buildTime = default, TimeSpan testTime = default, IReadOnlyList<GraderTestResult>? checks = null) =>
