@@ -143,6 +143,44 @@ public sealed class ClassroomFilesTests
         }
     }
 
+    [Test]
+    public void The_template_README_is_a_students_README_whose_links_all_resolve_in_the_template()
+    {
+        var files = TemplateCommand.FilesOf(s_repository).ToHashSet(StringComparer.Ordinal);
+        var readme = System.Text.Encoding.UTF8.GetString(TemplateCommand.Contents(s_repository, "README.md"));
+
+        readme.Should().Contain("## Students").And.Contain("## How grading works").And.Contain("exercises/04-locked-counter/README.md",
+            "a student's README keeps the commands, the kata table and how grading works");
+        readme.Should().NotContainAny(["## Teachers", "katas grade", "Katas.Grading.Tests", "solutions/", "bench/", ".ci/run", "CONTRIBUTING", "teachers only"],
+            "the template's README says nothing of what the template leaves out or of how to get around its grading");
+        foreach (var markdown in files.Where(path => path.EndsWith(".md", StringComparison.Ordinal)))
+        {
+            var text = System.Text.Encoding.UTF8.GetString(TemplateCommand.Contents(s_repository, markdown));
+            foreach (System.Text.RegularExpressions.Match link in System.Text.RegularExpressions.Regex.Matches(text, @"\]\((?<target>[^)#\s]+)[^)]*\)"))
+            {
+                var target = link.Groups["target"].Value;
+                if (target.Contains("://", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var path = Path.GetRelativePath(s_repository.Root, Path.GetFullPath(Path.Combine(s_repository.Root, Path.GetDirectoryName(markdown)!, target))).Replace('\\', '/');
+                (files.Contains(path) || files.Any(file => file.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal)))
+                    .Should().BeTrue("{0} links to {1}, which the student template must have", markdown, target);
+            }
+
+            text.Should().NotContainAny(["bench/", "solutions/", "Fixtures/"], "{0} is in the template, which has no bench/, solutions/ or fixtures", markdown);
+        }
+    }
+
+    [Test]
+    public void A_teachers_only_part_of_the_README_must_end()
+    {
+        TemplateCommand.StudentReadme($"a\n{TemplateCommand.TeachersOnly}\nteacher\n{TemplateCommand.TeachersOnlyEnd}\n\n\nb\n").Should().Be("a\n\nb\n");
+        FluentActions.Invoking(() => TemplateCommand.StudentReadme($"a\n{TemplateCommand.TeachersOnly}\nteacher\n"))
+            .Should().Throw<InvalidOperationException>().WithMessage("*does not end*");
+    }
+
     /// <summary>A student's repository as GitHub Classroom makes it: one commit of the template (a grader and a stub).</summary>
     private static string TemplateRepository(string root)
     {

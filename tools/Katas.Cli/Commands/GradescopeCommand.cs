@@ -72,7 +72,8 @@ public static class GradescopeCommand
         {
             foreach (var path in TemplateCommand.FilesOf(repository))
             {
-                zip.CreateEntryFromFile(Path.Combine(repository.Root, path), path);
+                using var entry = zip.CreateEntry(path).Open();
+                entry.Write(TemplateCommand.Contents(repository, path));
             }
 
             Script(zip, "setup.sh", SetupScript);

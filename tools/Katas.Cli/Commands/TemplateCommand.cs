@@ -10,9 +10,47 @@ namespace Katas.Cli;
 /// </summary>
 public static partial class TemplateCommand
 {
-    // The teacher's class list and class-grading workflow are the teacher's alone.
-    [GeneratedRegex(@"^(solutions/|bench/|\.ci/|class/|\.github/workflows/grade-class\.yml$|graders/Katas\.Grading\.Tests/|graders/[^/]+/Fixtures/)")]
+    // The teacher's class list and class-grading workflow are the teacher's alone; CONTRIBUTING.md is for kata authors
+    // (it is about fixtures and the suite, which the template leaves out).
+    [GeneratedRegex(@"^(solutions/|bench/|\.ci/|class/|\.github/workflows/grade-class\.yml$|graders/Katas\.Grading\.Tests/|graders/[^/]+/Fixtures/|CONTRIBUTING\.md$)")]
     private static partial Regex LeftOut();
+
+    /// <summary>
+    /// The README's teacher-only parts (the suite's command, the Teachers section, the repository layout) are between
+    /// these lines; the student template's README is the rest (<see cref="StudentReadme"/>).
+    /// </summary>
+    public const string TeachersOnly = "<!-- teachers only: `katas template` leaves this out of the student template's README -->";
+
+    public const string TeachersOnlyEnd = "<!-- /teachers only -->";
+
+    /// <summary>The README a student gets: the teacher's, without its teacher-only parts.</summary>
+    public static string StudentReadme(string readme)
+    {
+        var kept = new List<string>();
+        var inside = false;
+        foreach (var line in readme.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.Trim() == TeachersOnly)
+            {
+                inside = inside ? throw new InvalidOperationException("README.md: a teachers-only part starts inside another") : true;
+            }
+            else if (line.Trim() == TeachersOnlyEnd)
+            {
+                inside = inside ? false : throw new InvalidOperationException("README.md: a teachers-only part ends that did not start");
+            }
+            else if (!inside && !(line.Length == 0 && kept.Count > 0 && kept[^1].Length == 0))
+            {
+                kept.Add(line);
+            }
+        }
+
+        return inside ? throw new InvalidOperationException("README.md: a teachers-only part does not end") : string.Join('\n', kept).TrimEnd() + "\n";
+    }
+
+    /// <summary>A file of the template as it is exported: the README for students, every other file as it is.</summary>
+    public static byte[] Contents(KataRepository repository, string path) => path == "README.md"
+        ? System.Text.Encoding.UTF8.GetBytes(StudentReadme(File.ReadAllText(Path.Combine(repository.Root, path))))
+        : File.ReadAllBytes(Path.Combine(repository.Root, path));
 
     public static IReadOnlyList<string> FilesOf(KataRepository repository) =>
         [.. TrackedFiles(repository.Root).Where(path => !LeftOut().IsMatch(path)).Order(StringComparer.Ordinal)];
@@ -62,7 +100,7 @@ public static partial class TemplateCommand
         {
             var destination = Path.Combine(target, path);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(Path.Combine(repository.Root, path), destination, overwrite: true);
+            File.WriteAllBytes(destination, Contents(repository, path));
         }
 
         return files.Count;
