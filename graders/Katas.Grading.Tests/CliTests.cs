@@ -18,6 +18,7 @@ public sealed class CliTests
             (["grade", s_folder, "--workers", "0"], "--workers takes a whole number of at least 1, not '0'"),
             (["grade", s_folder, "--katas", "04,99"], "No kata named '99'"),
             (["grade", s_folder, "--shard", "4/3"], "--shard takes K/N"),
+            (["grade", s_folder, "--deadline", "tomorrow"], "--deadline takes a date and time like 2026-12-01T23:59+03:00, not 'tomorrow'"),
             (["grade", "/no/such/folder"], "No such folder: /no/such/folder"),
             (["status", "--all"], "Unknown option '--all'"),
             (["hint"], "Required argument 'kata' missing for command: 'hint'"),
@@ -56,7 +57,7 @@ public sealed class CliTests
 
         output = new StringWriter();
         KatasCli.Run(["grade", "--help"], output, TextWriter.Null).Should().Be(0);
-        output.ToString().Should().ContainAll("--out", "--workers", "--katas", "--students", "--work", "--shard");
+        output.ToString().Should().ContainAll("--out", "--workers", "--katas", "--students", "--work", "--shard", "--deadline");
     }
 
     [Test]

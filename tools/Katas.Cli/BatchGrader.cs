@@ -8,6 +8,9 @@ public sealed record SubmissionGrade(string Student, IReadOnlyList<KataVerdict> 
     public double Score => Math.Round(Katas.Sum(kata => kata.Score), 2);
 
     public int MaxScore => Katas.Sum(kata => kata.MaxScore);
+
+    /// <summary>The commit graded, when the submission is a git clone (<see cref="Provenance"/>); null otherwise.</summary>
+    public SubmissionSource? Source { get; init; }
 }
 
 /// <param name="Done">Kata runs finished so far, of <paramref name="Total"/>.</param>

@@ -33,7 +33,8 @@ public static class BatchReports
         {
             text.Append(grade.Student.PadRight(width)).Append("  ")
                 .Append(string.Join(' ', grade.Katas.Select(kata => Cell(kata).PadLeft(5))))
-                .Append($"   {Feedback.Number(grade.Score)}/{grade.MaxScore}\n");
+                .Append($"   {Feedback.Number(grade.Score)}/{grade.MaxScore}")
+                .Append(grade.Source?.Late == true ? "  late" : "").Append('\n');
         }
 
         var graded = grades.SelectMany(grade => grade.Katas).Where(kata => kata.State is not (KataState.Missing or KataState.NotStarted or KataState.NotGraded)).ToList();

@@ -16,6 +16,11 @@ public static partial class Feedback
     {
         var text = new StringBuilder();
         text.Append($"# {grade.Student}: {Number(grade.Score)} / {grade.MaxScore}\n\n");
+        if (grade.Source is { } source)
+        {
+            text.Append($"Graded: {source.Describe()}.\n\n");
+        }
+
         text.Append("| kata | points | verdict |\n|---|---:|---|\n");
         foreach (var kata in grade.Katas)
         {

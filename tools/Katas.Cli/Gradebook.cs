@@ -18,10 +18,12 @@ public static class Gradebook
         var csv = new StringBuilder();
         // The scores stay numbers (a spreadsheet adds them up); what happened to a run that did not get a fair one is in
         // the last column, as in the terminal table and report.html.
-        csv.Append(string.Join(',', ["student", .. katas, "total", "max", "flags"])).Append('\n');
+        csv.Append(string.Join(',', ["student", .. katas, "total", "max", "flags", "commit", "committed", "late"])).Append('\n');
         foreach (var grade in grades)
         {
-            IEnumerable<string> cells = [Quoted(grade.Student), .. grade.Katas.Select(kata => Feedback.Number(kata.Score)), Feedback.Number(grade.Score), Feedback.Number(grade.MaxScore), Quoted(Flags(grade))];
+            IEnumerable<string> cells = [Quoted(grade.Student), .. grade.Katas.Select(kata => Feedback.Number(kata.Score)), Feedback.Number(grade.Score), Feedback.Number(grade.MaxScore), Quoted(Flags(grade)),
+                grade.Source?.Commit ?? "", grade.Source?.Committed?.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                grade.Source?.Late == true ? "late" : ""];
             csv.Append(string.Join(',', cells)).Append('\n');
         }
 
@@ -52,6 +54,10 @@ public static class Gradebook
                 ["max"] = grade.MaxScore,
                 ["katas"] = perKata,
                 ["ignoredTeacherFiles"] = new JsonArray([.. grade.IgnoredTeacherFiles.Select(path => (JsonNode)path)]),
+                ["commit"] = grade.Source?.Commit,
+                ["committed"] = grade.Source?.Committed,
+                ["late"] = grade.Source?.Late ?? false,
+                ["deadline"] = grade.Source?.Deadline,
             });
         }
 
@@ -59,9 +65,10 @@ public static class Gradebook
         return root.ToJsonString(JsonOutput.Options) + "\n";
     }
 
-    /// <summary>"04 timed out; 06 tampered": the student's flagged runs (<see cref="KataVerdict.Flagged"/>), empty when none.</summary>
+    /// <summary>"late; 04 timed out; 06 tampered": a commit after the deadline, and the student's flagged runs (<see cref="KataVerdict.Flagged"/>), empty when none.</summary>
     public static string Flags(SubmissionGrade grade) =>
-        string.Join("; ", grade.Katas.Where(kata => kata.Flagged).Select(kata => $"{kata.Kata[..2]} {kata.StateLabel}"));
+        string.Join("; ", (grade.Source?.Late == true ? ["late"] : Array.Empty<string>())
+            .Concat(grade.Katas.Where(kata => kata.Flagged).Select(kata => $"{kata.Kata[..2]} {kata.StateLabel}")));
 
     // A folder name may hold a comma or a quote; a spreadsheet must still see one cell.
     private static string Quoted(string text) =>

@@ -42,7 +42,7 @@ public static class Regrade
                 return KataVerdict.Without(kata, KataState.NotGraded, points.For(kata).Points,
                     $"not graded yet: grade this student's {kata} with --students {student} --katas {kata[..2]}");
             }).ToList();
-            return new SubmissionGrade(student, cells, fresh?.IgnoredTeacherFiles ?? old!.IgnoredTeacherFiles);
+            return new SubmissionGrade(student, cells, fresh?.IgnoredTeacherFiles ?? old!.IgnoredTeacherFiles) { Source = fresh is null ? old!.Source : fresh.Source };
         }).ToList();
         return (merged, allKatas, kept);
     }

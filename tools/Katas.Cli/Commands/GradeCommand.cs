@@ -50,17 +50,35 @@ public static class GradeCommand
             },
         };
 
+        var deadline = new Option<DateTimeOffset?>("--deadline")
+        {
+            Description = "grade each git clone as of its last commit at or before this time (ISO 8601, e.g. 2026-12-01T23:59+03:00; "
+                          + "without an offset, this machine's time zone); the student's checkout is not touched, and a later commit marks the row late",
+            HelpName = "time",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeLocal, out var time))
+                {
+                    return time;
+                }
+
+                result.AddError($"--deadline takes a date and time like 2026-12-01T23:59+03:00, not '{text}'.");
+                return null;
+            },
+        };
+
         var command = new Command("grade", "grades every subfolder of <submissions> in private workspaces and writes the class's reports")
         {
-            submissions, output, workers, katas, students, work, shard,
+            submissions, output, workers, katas, students, work, shard, deadline,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(submissions).FullName, Path.GetFullPath(parse.GetRequiredValue(output)), parse.GetValue(workers),
-            parse.GetValue(katas), parse.GetValue(students), parse.GetValue(work), parse.GetRequiredValue(shard)));
+            parse.GetValue(katas), parse.GetValue(students), parse.GetValue(work), parse.GetRequiredValue(shard), parse.GetValue(deadline)));
         return command;
     }
 
-    private static int Run(string folder, string output, int workers, IReadOnlyList<string>? onlyKatas, string[]? onlyStudents, string? workFolder, Shard shard)
+    private static int Run(string folder, string output, int workers, IReadOnlyList<string>? onlyKatas, string[]? onlyStudents, string? workFolder, Shard shard, DateTimeOffset? deadline)
     {
         var teacher = KataRepository.OfThisProgram();
         var points = PointsConfig.Load(teacher);
@@ -90,7 +108,24 @@ public static class GradeCommand
             everyone = [.. everyone.Where(submission => onlyStudents.Contains(submission.Student))];
         }
 
-        var submissions = shard.Of(everyone, submission => submission.Student);
+        // A git clone is graded at a commit (the last before --deadline, or HEAD), recorded in every report.
+        var scratch = Path.Combine(work, "deadline-copies");
+        var sources = new Dictionary<string, SubmissionSource>(StringComparer.Ordinal);
+        var submissions = shard.Of(everyone, submission => submission.Student).Select(submission =>
+        {
+            var (graded, source) = Provenance.Resolve(submission, deadline, scratch);
+            if (source is not null)
+            {
+                sources[submission.Student] = source;
+            }
+
+            return graded;
+        }).ToList();
+        if (deadline is { } due)
+        {
+            Console.WriteLine($"Deadline {due:yyyy-MM-dd HH:mm zzz}: {sources.Count} git clones graded at their last commit before it, {sources.Values.Count(source => source.Late)} with later commits (late).");
+        }
+
         if (shard != Shard.All)
         {
             Console.WriteLine($"Shard {shard}: {submissions.Count} of {everyone.Count} submissions.");
@@ -99,7 +134,8 @@ public static class GradeCommand
         Console.WriteLine($"Grading {submissions.Count} submissions x {katas.Count} katas with {workers} workers (workspaces in {work}).");
         var clock = Stopwatch.StartNew();
         var bar = new ProgressBar(Console.Out, Console.IsOutputRedirected);
-        var grades = new BatchGrader(teacher, points, work).Grade(submissions, katas, workers, bar.Show);
+        var grades = new BatchGrader(teacher, points, work).Grade(submissions, katas, workers, bar.Show)
+            .Select(grade => grade with { Source = sources.GetValueOrDefault(grade.Student) }).ToList();
         bar.Finish();
 
         // Grading into a folder graded before updates it (a regrade of one student, or of one kata, keeps the rest).
