@@ -21,7 +21,7 @@ public static class Gradebook
         csv.Append(string.Join(',', ["student", .. katas, "total", "max", "flags", "commit", "committed", "late"])).Append('\n');
         foreach (var grade in grades)
         {
-            IEnumerable<string> cells = [Quoted(grade.Student), .. grade.Katas.Select(kata => Feedback.Number(kata.Score)), Feedback.Number(grade.Score), Feedback.Number(grade.MaxScore), Quoted(Flags(grade)),
+            IEnumerable<string> cells = [CsvText.Quoted(grade.Student), .. grade.Katas.Select(kata => Feedback.Number(kata.Score)), Feedback.Number(grade.Score), Feedback.Number(grade.MaxScore), CsvText.Quoted(Flags(grade)),
                 grade.Source?.Commit ?? "", grade.Source?.Committed?.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) ?? "",
                 grade.Source?.Late == true ? "late" : ""];
             csv.Append(string.Join(',', cells)).Append('\n');
@@ -69,8 +69,4 @@ public static class Gradebook
     public static string Flags(SubmissionGrade grade) =>
         string.Join("; ", (grade.Source?.Late == true ? ["late"] : Array.Empty<string>())
             .Concat(grade.Katas.Where(kata => kata.Flagged).Select(kata => $"{kata.Kata[..2]} {kata.StateLabel}")));
-
-    // A folder name may hold a comma or a quote; a spreadsheet must still see one cell.
-    private static string Quoted(string text) =>
-        text.IndexOfAny([',', '"', '\n']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -20,6 +20,7 @@ public static class KatasCli
         ClassroomStepCommand.Create(),
         GradescopeCommand.Create(),
         GradescopeRunCommand.Create(),
+        ExportCommand.Create(),
     };
 
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
