@@ -12,6 +12,7 @@ public static class KatasCli
     public static RootCommand Root() => new("katas: grading and Classroom tools for Parallel Katas. Students: status, hint. Teachers: the rest.")
     {
         StatusCommand.Create(),
+        TestCommand.Create(),
         HintCommand.Create(),
         GradeCommand.Create(),
         MergeCommand.Create(),
