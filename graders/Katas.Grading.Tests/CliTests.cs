@@ -68,4 +68,24 @@ public sealed class CliTests
         props.Should().Contain($"IsMatch('$(_GradersFirstSegment)', '{KataRepository.KataNamePattern}')",
             "the kata-name rule of graders/Directory.Build.props is KataRepository.KataNamePattern");
     }
+
+    [Test]
+    [NonParallelizable]
+    public void Test_of_an_untouched_kata_says_where_to_start_and_fails()
+    {
+        // The repository's own exercises/ are the untouched stubs: not started, nothing built, exit code 1.
+        var printed = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(printed);
+        try
+        {
+            KatasCli.Run(["test", "locked-counter"], TextWriter.Null, TextWriter.Null).Should().Be(1);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+
+        printed.ToString().Should().Contain("04-locked-counter | 0 / 10 | not started").And.Contain("exercises/04-locked-counter/README.md");
+    }
 }
