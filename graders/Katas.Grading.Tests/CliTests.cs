@@ -88,4 +88,29 @@ public sealed class CliTests
 
         printed.ToString().Should().Contain("04-locked-counter | 0 / 10 | not started").And.Contain("exercises/04-locked-counter/README.md");
     }
+
+    [Test]
+    public void The_progress_bar_moves_with_each_check_and_keeps_a_line_per_run_in_a_log()
+    {
+        var terminal = new StringWriter();
+        using (var bar = new ProgressBar(terminal, redirected: false))
+        {
+            bar.Show(new CheckProgress("alice", "04-locked-counter", "Operations_on_two_threads_never_race", Passed: true));
+            terminal.ToString().Should().Contain("1 checks").And.Contain("alice 04 Operations_on_two_threads_never_race passed");
+            bar.Show(new BatchProgress(1, 2, "alice", KataVerdict.NotStarted("06-deadlock-fix", 10)));
+            terminal.ToString().Should().Contain("1/2 runs, 1 checks").And.Contain("alice 06-deadlock-fix: not started");
+            bar.Finish();
+        }
+
+        var log = new StringWriter();
+        using (var bar = new ProgressBar(log, redirected: true))
+        {
+            bar.Show(new CheckProgress("alice", "04-locked-counter", "Operations_on_two_threads_never_race", Passed: true));
+            bar.Show(new BatchProgress(1, 2, "alice", KataVerdict.NotStarted("06-deadlock-fix", 10)));
+            bar.Finish();
+        }
+
+        log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle("a log gets a line per finished run, nothing per check")
+            .Which.Should().MatchRegex(@"^\[1/2\] \d\d:\d\d alice 06-deadlock-fix: not started");
+    }
 }

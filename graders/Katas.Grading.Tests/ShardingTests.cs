@@ -33,7 +33,13 @@ public sealed class ShardingTests
             var teacher = new KataRepository(Repository.Root);
             var points = PointsConfig.Load(teacher);
             var everyone = Directory.GetDirectories(submissions).Select(dir => new Submission(dir)).ToList();
-            var whole = Grade(teacher, points, Shard.All.Of(everyone, s => s.Student), Path.Combine(root, "whole"), root);
+            var reported = new System.Collections.Concurrent.ConcurrentBag<CheckProgress>();
+            var whole = Grade(teacher, points, Shard.All.Of(everyone, s => s.Student), Path.Combine(root, "whole"), root, reported.Add);
+            // The progress bar hears of every check as the test host reports it, with its run.
+            reported.Where(check => check.Student == "carol").Select(check => check.Check).Should().BeEquivalentTo(
+                GradesFile.Read(whole).Grades.Single(g => g.Student == "carol").Katas.Single().Checks.Select(check => check.Name),
+                "every check of carol's run is reported once as it finishes");
+            reported.Should().OnlyContain(check => check.Passed || check.Student != "carol");
 
             var shards = Enumerable.Range(1, 3).Select(k => new Shard(k, 3)).ToList();
             var folders = new List<string>();
@@ -95,9 +101,10 @@ public sealed class ShardingTests
         }
     }
 
-    private static string Grade(KataRepository teacher, PointsConfig points, IReadOnlyList<Submission> submissions, string output, string root)
+    private static string Grade(KataRepository teacher, PointsConfig points, IReadOnlyList<Submission> submissions, string output, string root,
+        Action<CheckProgress>? checkDone = null)
     {
-        var grades = new BatchGrader(teacher, points, Path.Combine(root, "work")).Grade(submissions, [Kata], workers: 2);
+        var grades = new BatchGrader(teacher, points, Path.Combine(root, "work")).Grade(submissions, [Kata], workers: 2, checkDone: checkDone);
         BatchReports.Write(output, grades, [Kata]);
         GradesFile.Write(output, grades, [Kata]);
         return output;

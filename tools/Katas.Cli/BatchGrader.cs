@@ -17,6 +17,9 @@ public sealed record SubmissionGrade(string Student, IReadOnlyList<KataVerdict> 
 /// <param name="Latest">The run that just finished.</param>
 public sealed record BatchProgress(int Done, int Total, string Student, KataVerdict Latest);
 
+/// <summary>One check of a run finished (the progress bar counts them while a kata's checks run).</summary>
+public sealed record CheckProgress(string Student, string Kata, string Check, bool Passed);
+
 /// <summary>
 /// Grades a folder of submissions: every kata of every submission in its own build and test run, with the kata's
 /// time limit, in private workspaces (one per worker). Workers take (submission, kata) runs from one queue, so both
@@ -25,7 +28,8 @@ public sealed record BatchProgress(int Done, int Total, string Student, KataVerd
 public sealed class BatchGrader(KataRepository teacher, PointsConfig points, string workRoot)
 {
     public IReadOnlyList<SubmissionGrade> Grade(
-        IReadOnlyList<Submission> submissions, IReadOnlyList<string> katas, int workers, Action<BatchProgress>? progress = null)
+        IReadOnlyList<Submission> submissions, IReadOnlyList<string> katas, int workers, Action<BatchProgress>? progress = null,
+        Action<CheckProgress>? checkDone = null)
     {
         var pristine = TeacherFiles.Hashes(teacher.Root);
         var runs = new ConcurrentQueue<(Submission Submission, string Kata)>(
@@ -47,7 +51,9 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
                 try
                 {
                     verdict = byCode.GetOrAdd(run.Submission.Fingerprint(run.Kata),
-                        code => new Lazy<KataVerdict>(() => GradeOne(run.Submission, run.Kata, workspace, runner, results) with { Fingerprint = code })).Value;
+                        code => new Lazy<KataVerdict>(() => GradeOne(run.Submission, run.Kata, workspace, runner, results,
+                            checkDone is null ? null : (check, passed) => checkDone(new CheckProgress(run.Submission.Student, run.Kata, check, passed)))
+                            with { Fingerprint = code })).Value;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Xml.XmlException)
                 {
@@ -72,7 +78,8 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
             submission.ChangedTeacherFiles(pristine)))];
     }
 
-    private KataVerdict GradeOne(Submission submission, string kata, GradingWorkspace workspace, KataRunner runner, string results)
+    private KataVerdict GradeOne(Submission submission, string kata, GradingWorkspace workspace, KataRunner runner, string results,
+        Action<string, bool>? checkDone)
     {
         var maxScore = points.For(kata).Points;
         if (Scoring.BeforeGrading(teacher, kata, submission, maxScore) is { } ungraded)
@@ -86,7 +93,7 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
         }
 
         submission.CopySourcesTo(kata, workspace.CodeRoot);
-        var verdict = runner.Run(kata, workspace.CodeRoot, results, restore: workspace.NeedsRestore(kata), built: () => workspace.RecordOutputs(kata));
+        var verdict = runner.Run(kata, workspace.CodeRoot, results, restore: workspace.NeedsRestore(kata), built: () => workspace.RecordOutputs(kata), checkDone: checkDone);
         List<string> tampered = [.. workspace.Repair(), .. workspace.OutputsChangedByRun(kata)];
         if (tampered.Count > 0)
         {

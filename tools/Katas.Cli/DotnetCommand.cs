@@ -15,16 +15,17 @@ public static class DotnetCommand
     private const int OutputCapacity = 256 * 1024;
 
     /// <param name="environment">Variables to set for the command (GITHUB_OUTPUT for a Classroom step, say).</param>
+    /// <param name="line">Called with each line of output as it comes (from the reading thread), e.g. for progress.</param>
     public static CommandResult Run(IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit,
-        IReadOnlyDictionary<string, string>? environment = null) =>
-        Run("dotnet", arguments, workingDirectory, limit, environment);
+        IReadOnlyDictionary<string, string>? environment = null, Action<string>? line = null) =>
+        Run("dotnet", arguments, workingDirectory, limit, environment, line);
 
     /// <summary>
     /// Another program that runs `dotnet` itself (a script of the Classroom workflow or Gradescope's run_autograder, git),
     /// with the same clean environment, limit and capped output.
     /// </summary>
     public static CommandResult Run(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, Action<string>? line = null)
     {
         var start = new ProcessStartInfo(program, arguments)
         {
@@ -51,7 +52,14 @@ public static class DotnetCommand
         var output = new CappedText(OutputCapacity);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        process.OutputDataReceived += (_, e) => output.AppendLine(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            output.AppendLine(e.Data);
+            if (e.Data is not null)
+            {
+                line?.Invoke(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, e) => output.AppendLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -5,15 +5,20 @@ namespace Katas.Cli;
 /// time limit, and turns what happened into a <see cref="KataVerdict"/>. Build and test are two commands so that
 /// a compile error is told apart from a failing check, and so that the time each takes can be reported.
 /// </summary>
-public sealed class KataRunner(KataRepository repository, PointsConfig points)
+public sealed partial class KataRunner(KataRepository repository, PointsConfig points)
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s+(?<outcome>Passed|Failed|Skipped)\s+(?<name>\S+)")]
+    private static partial System.Text.RegularExpressions.Regex CheckLine();
+
     /// <param name="codeRoot">A folder laid out like exercises/ (the graders' KataSource).</param>
     /// <param name="resultsDirectory">Where the run's TRX file goes (created if needed).</param>
     /// <param name="restore">False when the workspace was restored already (saves a few seconds a run).</param>
     /// <param name="build">False when every grader was built against this code already (GitHub Classroom's one build
     /// step): the build is skipped when the grader's assembly is there, and run (to report its errors) when it is not.</param>
     /// <param name="built">Called once the build succeeded, before the checks run the code.</param>
-    public KataVerdict Run(string kata, string codeRoot, string resultsDirectory, bool restore, bool build = true, Action? built = null)
+    /// <param name="checkDone">Called with each check's name and whether it passed, as the test host reports it.</param>
+    public KataVerdict Run(string kata, string codeRoot, string resultsDirectory, bool restore, bool build = true, Action? built = null,
+        Action<string, bool>? checkDone = null)
     {
         var limits = points.For(kata);
         var limit = TimeSpan.FromMinutes(limits.TimeoutMinutes);
@@ -47,7 +52,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
             built?.Invoke();
         }
 
-        return Test(kata, codeRoot, resultsDirectory, limits, limit, buildRun);
+        return Test(kata, codeRoot, resultsDirectory, limits, limit, buildRun, checkDone);
     }
 
     /// <summary>Where `dotnet build` puts the kata's grader assembly (the Debug configuration, as students build).</summary>
@@ -57,7 +62,7 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         return Path.Combine(repository.Root, Path.GetDirectoryName(project)!, "bin", "Debug", "net10.0", Path.GetFileNameWithoutExtension(project) + ".dll");
     }
 
-    private KataVerdict Test(string kata, string codeRoot, string resultsDirectory, KataPoints limits, TimeSpan limit, CommandResult build)
+    private KataVerdict Test(string kata, string codeRoot, string resultsDirectory, KataPoints limits, TimeSpan limit, CommandResult build, Action<string, bool>? checkDone)
     {
         if (build.TimedOut)
         {
@@ -81,9 +86,18 @@ public sealed class KataRunner(KataRepository repository, PointsConfig points)
         // load) evaluating the project in MSBuild only to find the assembly that was just built here.
         var test = DotnetCommand.Run(
             ["test", BuiltGrader(kata), "--settings", repository.GraderRunSettings, "--logger", $"trx;LogFileName={kata}.trx", "--results-directory", resultsDirectory,
-             "--blame", "--blame-hang-timeout", $"{(int)hang.TotalSeconds}s", "--blame-hang-dump-type", "none"],
+             "--blame", "--blame-hang-timeout", $"{(int)hang.TotalSeconds}s", "--blame-hang-dump-type", "none",
+             // One line per finished check ("  Passed Name [12 ms]"), for the progress of `katas grade`.
+             "--logger", "console;verbosity=normal"],
             repository.Root,
-            testLimit);
+            testLimit,
+            line: checkDone is null ? null : text =>
+            {
+                if (CheckLine().Match(text) is { Success: true } check)
+                {
+                    checkDone(check.Groups["name"].Value, check.Groups["outcome"].Value == "Passed");
+                }
+            });
         var checks = File.Exists(trx)
             ? [.. TrxFile.Read(trx).OrderBy(check => check.Name, StringComparer.Ordinal).Select(check => check with { Message = Tidy(check.Message, codeRoot), Output = Tidy(check.Output, codeRoot) })]
             : new List<GraderTestResult>();

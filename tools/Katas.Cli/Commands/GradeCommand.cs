@@ -133,8 +133,8 @@ public static class GradeCommand
 
         Console.WriteLine($"Grading {submissions.Count} submissions x {katas.Count} katas with {workers} workers (workspaces in {work}).");
         var clock = Stopwatch.StartNew();
-        var bar = new ProgressBar(Console.Out, Console.IsOutputRedirected);
-        var grades = new BatchGrader(teacher, points, work).Grade(submissions, katas, workers, bar.Show)
+        using var bar = new ProgressBar(Console.Out, Console.IsOutputRedirected);
+        var grades = new BatchGrader(teacher, points, work).Grade(submissions, katas, workers, bar.Show, bar.Show)
             .Select(grade => grade with { Source = sources.GetValueOrDefault(grade.Student) }).ToList();
         bar.Finish();
 
