@@ -50,11 +50,11 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
                 KataVerdict verdict;
                 try
                 {
-                    verdict = byCode.GetOrAdd(run.Submission.Fingerprint(run.Kata),
-                        code => new Lazy<KataVerdict>(() => GradeOne(run.Submission, run.Kata, workspace, runner, results,
-                            checkDone is null ? null : (check, passed) => checkDone(new CheckProgress(run.Submission.Student, run.Kata, check, passed)))
-                            with
-                        { Fingerprint = code })).Value;
+                    Action<string, bool>? reportCheck = checkDone is null
+                        ? null
+                        : (check, passed) => checkDone(new CheckProgress(run.Submission.Student, run.Kata, check, passed));
+                    verdict = byCode.GetOrAdd(run.Submission.Fingerprint(run.Kata), code => new Lazy<KataVerdict>(
+                        () => GradeOne(run.Submission, run.Kata, workspace, runner, results, reportCheck) with { Fingerprint = code })).Value;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Xml.XmlException)
                 {
