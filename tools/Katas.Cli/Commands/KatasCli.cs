@@ -9,7 +9,7 @@ namespace Katas.Cli;
 /// </summary>
 public static class KatasCli
 {
-    public static RootCommand Root() => new("katas: grading and Classroom tools for Parallel Katas. Students: status, hint. Teachers: the rest.")
+    public static RootCommand Root() => new("katas: grading and Classroom tools for Parallel Katas. Students: status, test, hint. Teachers: the rest.")
     {
         StatusCommand.Create(),
         TestCommand.Create(),
