@@ -50,17 +50,33 @@ public static class DotnetCommand
         }
 
         var output = new CappedText(OutputCapacity);
+        // Set when a stream reaches its end (a null line): WaitForExit(timeout) does not wait for the reading threads, and a
+        // short command's last line (git rev-parse's only one) was seen lost on a loaded machine.
+        using var outputEnded = new ManualResetEventSlim();
+        using var errorEnded = new ManualResetEventSlim();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
         process.OutputDataReceived += (_, e) =>
         {
-            output.AppendLine(e.Data);
-            if (e.Data is not null)
+            if (e.Data is null)
             {
-                line?.Invoke(e.Data);
+                outputEnded.Set();
+                return;
             }
+
+            output.AppendLine(e.Data);
+            line?.Invoke(e.Data);
         };
-        process.ErrorDataReceived += (_, e) => output.AppendLine(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                errorEnded.Set();
+                return;
+            }
+
+            output.AppendLine(e.Data);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -77,8 +93,12 @@ public static class DotnetCommand
             }
         }
 
-        // A grandchild that escaped the tree may still hold the output pipes open: do not wait for them forever.
+        // Every line read before the result is made; but a grandchild that escaped the tree may still hold the output pipes
+        // open: do not wait for them forever.
         _ = process.WaitForExit(TimeSpan.FromSeconds(10));
+        var drainedBy = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        _ = outputEnded.Wait(TimeSpan.FromSeconds(10));
+        _ = errorEnded.Wait(TimeSpan.FromTicks(Math.Max(0, (drainedBy - DateTime.UtcNow).Ticks)));
         return new CommandResult(timedOut ? -1 : SafeExitCode(process), timedOut, output.ToString(), clock.Elapsed);
     }
 
