@@ -150,7 +150,7 @@ public sealed class BatchGradingTests
                 Materialize(student, Path.Combine(submissions, student));
             }
 
-            var teacher = new KataRepository(Repository.Root);
+            var teacher = Repository.Layout;
             var points = PointsConfig.Load(teacher);
             points = points with { Katas = points.Katas.ToDictionary(pair => pair.Key, pair => pair.Value with { TimeoutMinutes = 2 }) };
             var before = TeacherFiles.Hashes(teacher.Root);

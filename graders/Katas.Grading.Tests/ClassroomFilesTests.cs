@@ -5,7 +5,7 @@ namespace Katas.Grading.Tests;
 /// <summary>The GitHub Classroom files match graders/points.json, and the restore step really puts the teacher's files back.</summary>
 public sealed class ClassroomFilesTests
 {
-    private static readonly KataRepository s_repository = new(Repository.Root);
+    private static readonly KataRepository s_repository = Repository.Layout;
 
     [Test]
     public void Generated_files_are_in_sync_with_points_json_and_the_stubs()

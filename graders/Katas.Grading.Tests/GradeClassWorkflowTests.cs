@@ -10,7 +10,7 @@ namespace Katas.Grading.Tests;
 /// </summary>
 public sealed class GradeClassWorkflowTests
 {
-    private static readonly KataRepository s_repository = new(Repository.Root);
+    private static readonly KataRepository s_repository = Repository.Layout;
     private static readonly PointsConfig s_points = PointsConfig.Load(s_repository);
 
     [Test]

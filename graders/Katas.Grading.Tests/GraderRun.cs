@@ -31,7 +31,7 @@ internal sealed record GraderRun(int ExitCode, IReadOnlyList<GraderTestResult> R
         // MSBuild; otherwise `dotnet test` builds the project first.
         List<string> arguments = built
             ? ["test", Path.Combine(GraderOutDir(target, artifacts), Path.GetFileNameWithoutExtension(target) + ".dll"),
-               "--settings", new KataRepository(Repository.Root).GraderRunSettings, "--logger", "trx", "--results-directory", results]
+               "--settings", Repository.Layout.GraderRunSettings, "--logger", "trx", "--results-directory", results]
             : ["test", target, "--no-restore", $"-p:KataSource={kataSource}", "--artifacts-path", artifacts,
                "--logger", "trx", $"-p:GraderResultsDirectory={results}", .. (properties ?? []).Select(property => $"-p:{property}")];
         if (onlyTests is { Count: > 0 })

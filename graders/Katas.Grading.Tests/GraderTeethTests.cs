@@ -21,7 +21,7 @@ public sealed class GraderTeethTests
         Repository.Katas.SelectMany(kata => kata.Fixtures("right"))
             .Select(fixture => new TestCaseData(fixture).SetArgDisplayNames(fixture.ToString()));
 
-    private static readonly KataRepository s_teacher = new(Repository.Root);
+    private static readonly KataRepository s_teacher = Repository.Layout;
     private static readonly PointsConfig s_points = PointsConfig.Load(s_teacher);
 
     // One run of the whole solution serves the test case of every kata.

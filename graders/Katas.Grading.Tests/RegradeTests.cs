@@ -57,7 +57,7 @@ public sealed class RegradeTests
         var root = Directory.CreateTempSubdirectory("katas-regrade-").FullName;
         try
         {
-            var points = PointsConfig.Load(new KataRepository(Repository.Root));
+            var points = PointsConfig.Load(Repository.Layout);
             var alice = new SubmissionGrade("alice", [KataVerdict.NotStarted(Counter, 10), KataVerdict.NotStarted(Deadlock, 10)], []);
             GradesFile.Write(root, [alice], [Counter, Deadlock]);
             var dave = new SubmissionGrade("dave", [KataVerdict.Without(Counter, KataState.Missing, 10, "no C# files")], []);

@@ -110,7 +110,7 @@ public sealed class ScoresAgreeTests
         {
             var root = Directory.CreateTempSubdirectory("katas-scores-").FullName;
             var template = Path.Combine(root, "template");
-            TemplateCommand.Export(new KataRepository(Repository.Root), template);
+            TemplateCommand.Export(Repository.Layout, template);
             Dotnet(template, ["build", "tools/Katas.Cli", "-nologo", "-v:q"]);
 
             var submissions = Path.Combine(root, "submissions");

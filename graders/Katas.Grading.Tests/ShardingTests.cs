@@ -30,7 +30,7 @@ public sealed class ShardingTests
                 }
             }
 
-            var teacher = new KataRepository(Repository.Root);
+            var teacher = Repository.Layout;
             var points = PointsConfig.Load(teacher);
             var everyone = Directory.GetDirectories(submissions).Select(dir => new Submission(dir)).ToList();
             var reported = new System.Collections.Concurrent.ConcurrentBag<CheckProgress>();

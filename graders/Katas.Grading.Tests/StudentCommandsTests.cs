@@ -5,7 +5,7 @@ namespace Katas.Grading.Tests;
 /// <summary>What the command line shows students and exports for teachers, checked without running any grader.</summary>
 public sealed class StudentCommandsTests
 {
-    private static readonly KataRepository s_repository = new(Repository.Root);
+    private static readonly KataRepository s_repository = Repository.Layout;
 
     [Test]
     public void Every_kata_has_the_same_hints_in_English_and_Russian()

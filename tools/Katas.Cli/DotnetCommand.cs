@@ -56,27 +56,19 @@ public static class DotnetCommand
         using var errorEnded = new ManualResetEventSlim();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        process.OutputDataReceived += (_, e) =>
+        DataReceivedEventHandler Reader(ManualResetEventSlim ended, Action<string>? each) => (_, e) =>
         {
             if (e.Data is null)
             {
-                outputEnded.Set();
+                ended.Set();
                 return;
             }
 
             output.AppendLine(e.Data);
-            line?.Invoke(e.Data);
+            each?.Invoke(e.Data);
         };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                errorEnded.Set();
-                return;
-            }
-
-            output.AppendLine(e.Data);
-        };
+        process.OutputDataReceived += Reader(outputEnded, line);
+        process.ErrorDataReceived += Reader(errorEnded, null);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 

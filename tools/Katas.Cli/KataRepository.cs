@@ -38,10 +38,9 @@ public sealed class KataRepository(string root)
         return matches.Count == 1 ? matches[0] : throw new UsageException($"No kata named '{name}'. The katas: {string.Join(", ", Katas)}");
     }
 
-    /// <summary>A comma-separated list of kata names (--katas 04,06), resolved; every kata when <paramref name="list"/> is null.</summary>
-    public IReadOnlyList<string> ResolveAll(string? list) => list is null
-        ? Katas
-        : [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Resolve).Distinct()];
+    /// <summary>Kata names, each one or a comma-separated list (--katas 04,06), resolved, each kata once.</summary>
+    public IReadOnlyList<string> ResolveAll(IEnumerable<string> names) =>
+        [.. names.SelectMany(list => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Select(Resolve).Distinct()];
 
     /// <summary>
     /// What a kata folder's name looks like. MSBuild cannot call this class, so graders/Directory.Build.props holds the

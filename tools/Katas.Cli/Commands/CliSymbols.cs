@@ -14,7 +14,7 @@ public static class CliSymbols
     public static Argument<string> Kata(string description) => new("kata")
     {
         Description = description,
-        CustomParser = result => Resolved(result, () => result.Tokens[0].Value is var name && name.StartsWith('-')
+        CustomParser = result => Parsed(result, () => result.Tokens[0].Value is var name && name.StartsWith('-')
             ? throw new UsageException($"Unknown option '{name}'.")
             : KataRepository.OfThisProgram().Resolve(name)) ?? "",
     };
@@ -25,7 +25,7 @@ public static class CliSymbols
         Description = "only these katas, comma-separated (04,06 or 04-locked-counter,06-deadlock-fix); default: every kata",
         HelpName = "kata,kata,...",
         AllowMultipleArgumentsPerToken = true,
-        CustomParser = result => Resolved(result, () => KataRepository.OfThisProgram().ResolveAll(string.Join(',', result.Tokens.Select(token => token.Value)))),
+        CustomParser = result => Parsed(result, () => KataRepository.OfThisProgram().ResolveAll(result.Tokens.Select(token => token.Value))),
     };
 
     /// <summary>A whole number of at least <paramref name="minimum"/>: "abc" or "0" is an error, not the default.</summary>
@@ -60,8 +60,8 @@ public static class CliSymbols
         return argument;
     }
 
-    /// <summary>A parsed value, or the <see cref="UsageException"/>'s message as the parse error.</summary>
-    private static T? Resolved<T>(ArgumentResult result, Func<T> resolve)
+    /// <summary>A parsed value, or the <see cref="UsageException"/>'s message as the parse error (and the default).</summary>
+    public static T? Parsed<T>(ArgumentResult result, Func<T> resolve)
     {
         try
         {

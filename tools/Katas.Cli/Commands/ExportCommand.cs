@@ -30,7 +30,7 @@ public static class ExportCommand
         return command;
     }
 
-    public static int Run(string folder, string rosterFile, Lms lms, string assignment)
+    private static int Run(string folder, string rosterFile, Lms lms, string assignment)
     {
         var contents = GradesFile.Read(folder);
         var (csv, notInRoster) = LmsExport.For(lms, contents.Grades, Roster.Read(rosterFile), assignment);

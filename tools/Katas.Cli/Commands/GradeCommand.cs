@@ -36,18 +36,7 @@ public static class GradeCommand
             Description = "grade only the K-th of N parts of the class (students dealt round-robin in name order), for N machines; `katas merge` makes one set of reports of their --out folders",
             HelpName = "K/N",
             DefaultValueFactory = _ => Shard.All,
-            CustomParser = result =>
-            {
-                try
-                {
-                    return Shard.Parse(result.Tokens.Single().Value);
-                }
-                catch (UsageException e)
-                {
-                    result.AddError(e.Message);
-                    return Shard.All;
-                }
-            },
+            CustomParser = result => CliSymbols.Parsed(result, () => Shard.Parse(result.Tokens.Single().Value)) ?? Shard.All,
         };
 
         var deadline = new Option<DateTimeOffset?>("--deadline")
