@@ -25,7 +25,8 @@ public sealed record CheckProgress(string Student, string Kata, string Check, bo
 /// time limit, in private workspaces (one per worker). Workers take (submission, kata) runs from one queue, so both
 /// cores stay busy; the grades do not depend on how many workers there are or in which order runs finish.
 /// </summary>
-public sealed class BatchGrader(KataRepository teacher, PointsConfig points, string workRoot)
+/// <param name="sandbox">Where every build and test of submitted code runs (<see cref="Sandbox"/>); directly when null.</param>
+public sealed class BatchGrader(KataRepository teacher, PointsConfig points, string workRoot, Sandbox? sandbox = null)
 {
     public IReadOnlyList<SubmissionGrade> Grade(
         IReadOnlyList<Submission> submissions, IReadOnlyList<string> katas, int workers, Action<BatchProgress>? progress = null,
@@ -43,8 +44,10 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
         var threads = Enumerable.Range(1, Math.Max(1, Math.Min(workers, total))).Select(worker => new Thread(() =>
         {
             var workspace = new GradingWorkspace(teacher, pristine, Path.Combine(workRoot, $"worker-{worker}"));
-            var runner = new KataRunner(workspace.Repository, points);
             var results = Path.Combine(workRoot, $"worker-{worker}-results");
+            // The worker's own folders are all a run may write; the other workers', the submissions and the teacher's stay out of sight.
+            var runner = new KataRunner(workspace.Repository, points,
+                new GradedCommands(sandbox, [workspace.Repository.Root, Path.GetFullPath(workspace.CodeRoot), results]));
             while (runs.TryDequeue(out var run))
             {
                 KataVerdict verdict;
@@ -101,7 +104,7 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
             return KataVerdict.Without(kata, KataState.Tampered, maxScore,
                 "does not count: while it ran, your code changed or deleted files outside its own folder",
                 "Changed, put back before the next run:\n" + string.Join('\n', tampered.Take(20).Select(path => "  " + path)),
-                verdict.BuildTime, verdict.TestTime);
+                verdict.BuildTime, verdict.TestTime) with { Sandboxed = verdict.Sandboxed };
         }
 
         return verdict;

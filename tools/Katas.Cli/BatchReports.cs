@@ -37,12 +37,15 @@ public static class BatchReports
                 .Append(grade.Source?.Late == true ? "  late" : "").Append('\n');
         }
 
-        var graded = grades.SelectMany(grade => grade.Katas).Where(kata => kata.State is not (KataState.Missing or KataState.NotStarted or KataState.NotGraded)).ToList();
+        var graded = grades.SelectMany(grade => grade.Katas).Where(Gradebook.Ran).ToList();
         // Identical code was graded once and its verdict shared: count each run once.
         var runs = graded.Distinct(ReferenceEqualityComparer.Instance).Cast<KataVerdict>().ToList();
         text.Append($"\n{grades.Count} submissions, {graded.Count} katas with code, {runs.Count} distinct (built and run) in {elapsed:mm\\:ss} ")
             .Append($"(build {Seconds(runs.Sum(run => run.BuildTime.TotalSeconds))}, checks {Seconds(runs.Sum(run => run.TestTime.TotalSeconds))}, summed over workers).\n")
-            .Append("Cells: points, or T timed out, C does not compile, X crashed, ! tampered, - missing, 0s not started (untouched stub), ? not graded yet.\n")
+            .Append(runs.Count(run => run.Sandboxed) is var sandboxed && sandboxed == runs.Count
+                ? "Every run was sandboxed (bubblewrap).\n"
+                : $"Sandboxed: {sandboxed} of {runs.Count} runs; the others ran with your permissions.\n")
+            .Append("Cells: points, or T timed out, L over a limit of the sandbox, C does not compile, X crashed, ! tampered, - missing, 0s not started (untouched stub), ? not graded yet.\n")
             .Append($"Reports: {folder}/report.html (the class at a glance), gradebook.csv, gradebook.json, feedback/, gradescope/, junit/\n");
         return text.ToString();
     }
@@ -53,6 +56,7 @@ public static class BatchReports
         KataState.DoesNotCompile => "C",
         KataState.Crashed => "X",
         KataState.Tampered => "!",
+        KataState.OverLimit => "L",
         KataState.Missing => "-",
         KataState.NotStarted => "0s",
         KataState.NotGraded => "?",

@@ -4,7 +4,11 @@ namespace Katas.Cli;
 
 /// <param name="TimedOut">The command outlived its limit; its whole process tree was killed.</param>
 /// <param name="Output">Standard output and error together, capped (see <see cref="CappedText"/>).</param>
-public sealed record CommandResult(int ExitCode, bool TimedOut, string Output, TimeSpan Duration);
+public sealed record CommandResult(int ExitCode, bool TimedOut, string Output, TimeSpan Duration)
+{
+    /// <summary>The sandbox's limit the command went over ("process limit", "memory limit"); it was stopped. Null when none.</summary>
+    public string? OverLimit { get; init; }
+}
 
 /// <summary>
 /// One `dotnet` command (build, test, restore) with a time limit. On time-out the whole process tree goes:
@@ -20,12 +24,20 @@ public static class DotnetCommand
         IReadOnlyDictionary<string, string>? environment = null, Action<string>? line = null) =>
         Run("dotnet", arguments, workingDirectory, limit, environment, line);
 
+    /// <summary>The variables every command gets on top of the cleaned environment (the sandbox sets them too).</summary>
+    public static IReadOnlyDictionary<string, string> BaseEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["DOTNET_NOLOGO"] = "1",
+        ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+    };
+
     /// <summary>
     /// Another program that runs `dotnet` itself (a script of the Classroom workflow or Gradescope's run_autograder, git),
     /// with the same clean environment, limit and capped output.
     /// </summary>
     public static CommandResult Run(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit,
-        IReadOnlyDictionary<string, string>? environment = null, Action<string>? line = null)
+        IReadOnlyDictionary<string, string>? environment = null, Action<string>? line = null, CancellationToken stop = default)
     {
         var start = new ProcessStartInfo(program, arguments)
         {
@@ -41,10 +53,7 @@ public static class DotnetCommand
             start.Environment.Remove(key);
         }
 
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in BaseEnvironment.Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }
@@ -72,8 +81,16 @@ public static class DotnetCommand
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var timedOut = !process.WaitForExit(limit);
-        if (timedOut)
+        // Stopped (by the sandbox's watch over its limits) is killed like timed out, but is not a time-out.
+        // WaitForExit returns as soon as the process exits; the 100 ms slices only bound how late a stop is noticed.
+        bool exited;
+        while (!(exited = process.WaitForExit(Min(limit - clock.Elapsed, TimeSpan.FromMilliseconds(100))))
+               && !stop.IsCancellationRequested && clock.Elapsed < limit)
+        {
+        }
+
+        var timedOut = !exited && !stop.IsCancellationRequested;
+        if (!exited)
         {
             try
             {
@@ -96,7 +113,9 @@ public static class DotnetCommand
 
     private static int SafeExitCode(Process process) => process.HasExited ? process.ExitCode : -1;
 
-    private static bool IsInheritedBuildSetting(string key) =>
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? (a < TimeSpan.Zero ? TimeSpan.Zero : a) : b;
+
+    public static bool IsInheritedBuildSetting(string key) =>
         key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase)

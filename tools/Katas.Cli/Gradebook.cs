@@ -44,6 +44,7 @@ public static class Gradebook
                     ["max"] = kata.MaxScore,
                     ["state"] = kata.StateLabel,
                     ["summary"] = kata.Summary,
+                    ["sandboxed"] = kata.Sandboxed,
                 };
             }
 
@@ -61,9 +62,19 @@ public static class Gradebook
             });
         }
 
-        var root = new JsonObject { ["katas"] = new JsonArray([.. katas.Select(kata => (JsonNode)kata)]), ["students"] = students };
+        var root = new JsonObject
+        {
+            ["katas"] = new JsonArray([.. katas.Select(kata => (JsonNode)kata)]),
+            // Runs of submitted code (built and checked), and how many of them ran in the sandbox.
+            ["runs"] = grades.SelectMany(grade => grade.Katas).Count(Ran),
+            ["sandboxedRuns"] = grades.SelectMany(grade => grade.Katas).Count(kata => kata.Sandboxed),
+            ["students"] = students,
+        };
         return root.ToJsonString(JsonOutput.Options) + "\n";
     }
+
+    /// <summary>Whether submitted code was built for the verdict (not missing, not the stub, not waiting for a regrade).</summary>
+    public static bool Ran(KataVerdict kata) => kata.State is not (KataState.Missing or KataState.NotStarted or KataState.NotGraded);
 
     /// <summary>"late; 04 timed out; 06 tampered": a commit after the deadline, and the student's flagged runs (<see cref="KataVerdict.Flagged"/>), empty when none.</summary>
     public static string Flags(SubmissionGrade grade) =>

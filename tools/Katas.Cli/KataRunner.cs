@@ -5,8 +5,11 @@ namespace Katas.Cli;
 /// time limit, and turns what happened into a <see cref="KataVerdict"/>. Build and test are two commands so that
 /// a compile error is told apart from a failing check, and so that the time each takes can be reported.
 /// </summary>
-public sealed partial class KataRunner(KataRepository repository, PointsConfig points)
+/// <param name="commands">Where the build and the checks run: in the sandbox for a batch; directly when null.</param>
+public sealed partial class KataRunner(KataRepository repository, PointsConfig points, GradedCommands? commands = null)
 {
+    private readonly GradedCommands _commands = commands ?? GradedCommands.Direct;
+
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s+(?<outcome>Passed|Failed|Skipped)\s+(?<name>\S+)")]
     private static partial System.Text.RegularExpressions.Regex CheckLine();
 
@@ -26,7 +29,17 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
         var source = $"-p:KataSource={Path.GetFullPath(codeRoot).TrimEnd('/', '\\')}/";
 
         List<string> buildArguments = ["build", project, source, "-nologo", "-v:q", "-clp:NoSummary"];
-        if (!restore)
+        CommandResult? restoreRun = null;
+        if (restore && _commands.Sandbox is not null)
+        {
+            // Outside the sandbox, which reads the NuGet folders but may not write them: a restore evaluates only the
+            // teacher's project files (a submission brings *.cs files alone) and runs none of the submitted code.
+            // The local tools too (Coyote's rewriter): restored in there, they would be forgotten with the sandbox's home.
+            restoreRun = DotnetCommand.Run(["tool", "restore"], repository.Root, limit) is { ExitCode: not 0 } failed ? failed
+                : DotnetCommand.Run(["restore", project, source, "-nologo", "-v:q"], repository.Root, limit);
+        }
+
+        if (!restore || restoreRun is not null)
         {
             buildArguments.Add("--no-restore");
         }
@@ -37,14 +50,18 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
         {
             buildRun = new CommandResult(0, false, "", TimeSpan.Zero);
         }
-        else if (build && KataFastBuild.TryBuild(graderOut, Path.Combine(codeRoot, kata), limit).Build is { } fast)
+        else if (restoreRun is { ExitCode: not 0 } or { TimedOut: true })
+        {
+            buildRun = restoreRun;
+        }
+        else if (build && KataFastBuild.TryBuild(graderOut, Path.Combine(codeRoot, kata), limit, _commands).Build is { } fast)
         {
             buildRun = fast;
         }
         else
         {
             KataFastBuild.Forget(graderOut);
-            buildRun = DotnetCommand.Run(buildArguments, repository.Root, limit);
+            buildRun = _commands.Dotnet(buildArguments, repository.Root, limit, readOnly: PackageFolders(project));
         }
 
         if (buildRun is { ExitCode: 0, TimedOut: false })
@@ -52,7 +69,7 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
             built?.Invoke();
         }
 
-        return Test(kata, codeRoot, resultsDirectory, limits, limit, buildRun, checkDone);
+        return Test(kata, codeRoot, resultsDirectory, limits, limit, buildRun, checkDone) with { Sandboxed = _commands.Sandbox is not null };
     }
 
     /// <summary>Where `dotnet build` puts the kata's grader assembly (the Debug configuration, as students build).</summary>
@@ -64,6 +81,12 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
 
     private KataVerdict Test(string kata, string codeRoot, string resultsDirectory, KataPoints limits, TimeSpan limit, CommandResult build, Action<string, bool>? checkDone)
     {
+        var sandbox = _commands.Sandbox;
+        if (build.OverLimit is { } buildOver)
+        {
+            return OverLimit(kata, limits, buildOver, "building it", sandbox!, build, null, []);
+        }
+
         if (build.TimedOut)
         {
             return KataVerdict.Without(kata, KataState.TimedOut, limits.Points,
@@ -84,7 +107,7 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
         var hang = TimeSpan.FromSeconds(Math.Max(30, (int)(testLimit.TotalSeconds * 0.6)));
         // The built assembly, not the project: `dotnet test <project> --no-build` spends ~0.7 s (quiet machine; more under
         // load) evaluating the project in MSBuild only to find the assembly that was just built here.
-        var test = DotnetCommand.Run(
+        var test = _commands.Dotnet(
             ["test", BuiltGrader(kata), "--settings", repository.GraderRunSettings, "--logger", $"trx;LogFileName={kata}.trx", "--results-directory", resultsDirectory,
              "--blame", "--blame-hang-timeout", $"{(int)hang.TotalSeconds}s", "--blame-hang-dump-type", "none",
              // One line per finished check ("  Passed Name [12 ms]"), for the progress of `katas grade`.
@@ -103,6 +126,11 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
             : new List<GraderTestResult>();
 
         var running = RunningCheck(test.Output);
+        if (test.OverLimit is { } over)
+        {
+            return OverLimit(kata, limits, over, running ?? "its checks", sandbox!, build, test, checks);
+        }
+
         if (test.Output.Contains("The specified inactivity time", StringComparison.Ordinal))
         {
             return KataVerdict.Without(kata, KataState.TimedOut, limits.Points,
@@ -126,6 +154,33 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
         }
 
         return Scoring.Verdict(kata, limits.Points, checks, build.Duration, test.Duration);
+    }
+
+    /// <summary>The run went over one of the sandbox's limits and was stopped at once: 0 points, and which limit, in numbers.</summary>
+    private static KataVerdict OverLimit(string kata, KataPoints limits, string over, string during, Sandbox sandbox, CommandResult build, CommandResult? test, List<GraderTestResult> checks)
+    {
+        var what = over == "process limit"
+            ? $"started more than {sandbox.Limits.Processes} processes and threads at once (a loop that starts processes or threads without waiting for them?)"
+            : $"used more than the memory limit ({sandbox.Limits.MemoryBytes >> 20} MiB; a .NET process gets OutOfMemoryException at 75% of it): a collection that only grows?";
+        return KataVerdict.Without(kata, KataState.OverLimit, limits.Points, $"stopped at the {over}: during {during}, your code {what}",
+            Tail((test ?? build).Output), build.Duration, test?.Duration ?? TimeSpan.Zero, checks);
+    }
+
+    /// <summary>The NuGet folders the grader's restore recorded (obj/project.assets.json), which its build reads.</summary>
+    private string[] PackageFolders(string project)
+    {
+        var assets = Path.Combine(repository.Root, Path.GetDirectoryName(project)!, "obj", "project.assets.json");
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(assets));
+            return json.RootElement.TryGetProperty("packageFolders", out var folders)
+                ? [.. folders.EnumerateObject().Select(folder => Path.TrimEndingDirectorySeparator(folder.Name))]
+                : [];
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return [];
+        }
     }
 
     private KataVerdict NotCompiled(string kata, int maxScore, CommandResult build, string codeRoot)

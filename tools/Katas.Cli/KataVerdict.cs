@@ -26,6 +26,9 @@ public enum KataState
     /// <summary>While it ran, the submission changed the grader's own files: the run does not count.</summary>
     Tampered,
 
+    /// <summary>The run went over a limit of the sandbox (processes and threads, or memory) and was stopped at once.</summary>
+    OverLimit,
+
     /// <summary>
     /// In a gradebook updated by a regrade (`grade --students`/`--katas` into an earlier --out), a cell no run has graded
     /// yet: a student new to the gradebook, graded on fewer katas than the others.
@@ -56,8 +59,11 @@ public sealed record KataVerdict(
     /// </summary>
     public string? Fingerprint { get; init; }
 
+    /// <summary>Whether the run's build and checks ran in the sandbox (<see cref="Katas.Cli.Sandbox"/>); false when no code ran.</summary>
+    public bool Sandboxed { get; init; }
+
     /// <summary>Runs a teacher should look at: the code did not get a fair run, or none at all.</summary>
-    public bool Flagged => State is KataState.TimedOut or KataState.Crashed or KataState.Tampered or KataState.DoesNotCompile or KataState.NotStarted or KataState.NotGraded;
+    public bool Flagged => State is KataState.TimedOut or KataState.OverLimit or KataState.Crashed or KataState.Tampered or KataState.DoesNotCompile or KataState.NotStarted or KataState.NotGraded;
 
     /// <summary>A verdict that earns nothing; <paramref name="checks"/> are those that ran before it went wrong, for the feedback.</summary>
     public static KataVerdict Without(string kata, KataState state, int maxScore, string summary, string details = "",
@@ -78,6 +84,7 @@ public sealed record KataVerdict(
         KataState.TimedOut => "timed out",
         KataState.Crashed => "crashed",
         KataState.Tampered => "tampered",
+        KataState.OverLimit => "over a limit",
         KataState.NotGraded => "not graded",
         _ => State.ToString(),
     };

@@ -73,4 +73,21 @@ public static class CliSymbols
             return default;
         }
     }
+
+    /// <summary>`--sandbox auto|none|bwrap`: where submitted code runs (<see cref="global::Katas.Cli.Sandbox"/>).</summary>
+    public static Option<SandboxMode> Sandbox() => new("--sandbox")
+    {
+        Description = "run every build and test of submitted code in bubblewrap: auto (the default: when bwrap is installed), bwrap (required: an error without it), none",
+        DefaultValueFactory = _ => SandboxMode.Auto,
+    };
+
+    /// <summary>The sandbox of the mode, and one line saying what the runs are inside of (or that they are not).</summary>
+    public static Sandbox? OpenSandbox(SandboxMode mode)
+    {
+        var sandbox = global::Katas.Cli.Sandbox.For(mode, out var why);
+        Console.WriteLine(sandbox is null
+            ? $"Not sandboxed ({why}): submitted code runs with your permissions and can read what you can read."
+            : $"Sandbox: {sandbox.Description}.");
+        return sandbox;
+    }
 }

@@ -57,18 +57,22 @@ public static class GradeCommand
             },
         };
 
+        var sandbox = CliSymbols.Sandbox();
         var command = new Command("grade", "grades every subfolder of <submissions> in private workspaces and writes the class's reports")
         {
-            submissions, output, workers, katas, students, work, shard, deadline,
+            submissions, output, workers, katas, students, work, shard, deadline, sandbox,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(submissions).FullName, Path.GetFullPath(parse.GetRequiredValue(output)), parse.GetValue(workers),
-            parse.GetValue(katas), parse.GetValue(students), parse.GetValue(work), parse.GetRequiredValue(shard), parse.GetValue(deadline)));
+            parse.GetValue(katas), parse.GetValue(students), parse.GetValue(work), parse.GetRequiredValue(shard), parse.GetValue(deadline),
+            parse.GetValue(sandbox)));
         return command;
     }
 
-    private static int Run(string folder, string output, int workers, IReadOnlyList<string>? onlyKatas, string[]? onlyStudents, string? workFolder, Shard shard, DateTimeOffset? deadline)
+    private static int Run(string folder, string output, int workers, IReadOnlyList<string>? onlyKatas, string[]? onlyStudents, string? workFolder, Shard shard, DateTimeOffset? deadline,
+        SandboxMode sandboxMode)
     {
+        var sandbox = CliSymbols.OpenSandbox(sandboxMode);
         var teacher = KataRepository.OfThisProgram();
         var points = PointsConfig.Load(teacher);
         var katas = onlyKatas ?? teacher.Katas;
@@ -123,7 +127,7 @@ public static class GradeCommand
         Console.WriteLine($"Grading {submissions.Count} submissions x {katas.Count} katas with {workers} workers (workspaces in {work}).");
         var clock = Stopwatch.StartNew();
         using var bar = new ProgressBar(Console.Out, Console.IsOutputRedirected);
-        var grades = new BatchGrader(teacher, points, work).Grade(submissions, katas, workers, bar.Show, bar.Show)
+        var grades = new BatchGrader(teacher, points, work, sandbox).Grade(submissions, katas, workers, bar.Show, bar.Show)
             .Select(grade => grade with { Source = sources.GetValueOrDefault(grade.Student) }).ToList();
         bar.Finish();
 

@@ -1,0 +1,217 @@
+namespace Katas.Cli;
+
+/// <param name="Processes">Most tasks (processes and threads: Linux counts both) one run may have at once.</param>
+/// <param name="MemoryBytes">Most memory one run (a build, or the checks) may use, its page cache included.</param>
+public sealed record SandboxLimits(int Processes, long MemoryBytes)
+{
+    /// <summary>
+    /// Measured with the reference solutions of all 13 katas (bench/RESULTS.md, "The sandbox"): the busiest test run peaks
+    /// at a few hundred tasks and well under 1 GiB, a build under 1.5 GiB. The limits leave several times that, and with
+    /// four workers still leave most of a 16 GiB machine to the teacher.
+    /// </summary>
+    public static SandboxLimits Default { get; } = new(Processes: 2048, MemoryBytes: 3L << 30);
+
+    public string Describe() => $"at most {Processes} processes and threads, {MemoryBytes >> 20} MiB of memory per run";
+}
+
+/// <summary>
+/// A control group of its own for one sandboxed run, with the limits of <see cref="SandboxLimits"/>: a fork bomb meets
+/// pids.max, a hoard of memory meets the memory limit, and both are seen in the group's counters while the run goes on, so
+/// the run is stopped at once and told why, instead of timing out minutes later. Made under this process's own group
+/// (cgroup v1's pids and memory hierarchies, or the unified v2 one); where they are not writable (not root, no
+/// delegation), there is none and the sandbox says its limits are not enforced.
+/// </summary>
+public sealed class RunCgroup : IDisposable
+{
+    private static int s_next;
+
+    private readonly IReadOnlyList<string> _folders;
+    private readonly string _pidsEvents;
+    private readonly string _memoryPeak;
+    private readonly string _memoryOom;
+    private readonly long _memoryLimit;
+
+    private RunCgroup(IReadOnlyList<string> folders, string pidsEvents, string memoryPeak, string memoryOom, long memoryLimit)
+    {
+        _folders = folders;
+        _pidsEvents = pidsEvents;
+        _memoryPeak = memoryPeak;
+        _memoryOom = memoryOom;
+        _memoryLimit = memoryLimit;
+    }
+
+    /// <summary>The folders whose cgroup.procs the run's first process joins (its children follow it).</summary>
+    public IReadOnlyList<string> Folders => _folders;
+
+    /// <summary>Whether groups can be made here (checked once, by making and removing one).</summary>
+    public static bool Available => s_available.Value;
+
+    private static readonly Lazy<bool> s_available = new(() =>
+    {
+        using var probe = TryCreate(SandboxLimits.Default);
+        return probe is not null;
+    });
+
+    /// <summary>A new group with <paramref name="limits"/>, or null where groups cannot be made.</summary>
+    public static RunCgroup? TryCreate(SandboxLimits limits)
+    {
+        var name = $"katas-run-{Environment.ProcessId}-{Interlocked.Increment(ref s_next)}";
+        var own = OwnGroups();
+        try
+        {
+            if (own.TryGetValue("", out var unified) && !own.ContainsKey("pids") && !own.ContainsKey("memory"))
+            {
+                var folder = Path.Combine("/sys/fs/cgroup", unified.TrimStart('/'), name);
+                Directory.CreateDirectory(folder);
+                var group = new RunCgroup([folder], Path.Combine(folder, "pids.events"), Path.Combine(folder, "memory.peak"),
+                    Path.Combine(folder, "memory.events"), limits.MemoryBytes);
+                File.WriteAllText(Path.Combine(folder, "pids.max"), limits.Processes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                File.WriteAllText(Path.Combine(folder, "memory.max"), limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                TryWrite(Path.Combine(folder, "memory.swap.max"), "0");
+                return group;
+            }
+
+            if (own.TryGetValue("pids", out var pidsPath) && own.TryGetValue("memory", out var memoryPath))
+            {
+                var pids = Path.Combine("/sys/fs/cgroup/pids", pidsPath.TrimStart('/'), name);
+                var memory = Path.Combine("/sys/fs/cgroup/memory", memoryPath.TrimStart('/'), name);
+                Directory.CreateDirectory(pids);
+                Directory.CreateDirectory(memory);
+                var group = new RunCgroup([pids, memory], Path.Combine(pids, "pids.events"), Path.Combine(memory, "memory.max_usage_in_bytes"),
+                    Path.Combine(memory, "memory.oom_control"), limits.MemoryBytes);
+                File.WriteAllText(Path.Combine(pids, "pids.max"), limits.Processes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                File.WriteAllText(Path.Combine(memory, "memory.limit_in_bytes"), limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                // Without this, a hoard would go on into swap (where there is swap accounting) instead of meeting the limit.
+                TryWrite(Path.Combine(memory, "memory.memsw.limit_in_bytes"), limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return group;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var folder in new[] { "", "pids", "memory" }.Where(own.ContainsKey).Select(key =>
+                         Path.Combine("/sys/fs/cgroup", key, own[key].TrimStart('/'), name)))
+            {
+                TryRemove(folder);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Which limit the run went over so far, or null. A .NET process in a group with a memory limit throws
+    /// OutOfMemoryException at 75% of it (its GC's own hard limit; measured: a hoard stopped at 368 of 512 MiB, the group's
+    /// counters untouched), so memory counts as over its limit from 70% of it on, or when the kernel had to kill for it.
+    /// </summary>
+    public string? OverLimit()
+    {
+        if (Counter(_pidsEvents, "max") > 0)
+        {
+            return "process limit";
+        }
+
+        var peak = Number(File.Exists(_memoryPeak) ? ReadOrEmpty(_memoryPeak) : "");
+        return Counter(_memoryOom, "oom_kill") > 0 || peak >= _memoryLimit * 7 / 10 ? "memory limit" : null;
+    }
+
+    /// <summary>Kills what is left in the group (nothing, normally: the sandbox's PID namespace ended with it) and removes it.</summary>
+    public void Dispose()
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        foreach (var folder in _folders)
+        {
+            while (Members(folder) is { Count: > 0 } members && DateTime.UtcNow < until)
+            {
+                foreach (var pid in members)
+                {
+                    try
+                    {
+                        System.Diagnostics.Process.GetProcessById(pid).Kill();
+                    }
+                    catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                    {
+                        // Gone already.
+                    }
+                }
+
+                Thread.Sleep(50);
+            }
+
+            TryRemove(folder);
+        }
+    }
+
+    private static List<int> Members(string folder) =>
+        [.. ReadOrEmpty(Path.Combine(folder, "cgroup.procs")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
+
+    /// <summary>This process's group in each hierarchy: controller list ("pids", "memory"; "" for the unified one) to path.</summary>
+    private static Dictionary<string, string> OwnGroups()
+    {
+        var groups = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in ReadOrEmpty("/proc/self/cgroup").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length == 3)
+            {
+                foreach (var controller in parts[1].Split(','))
+                {
+                    groups.TryAdd(controller, parts[2]);
+                }
+            }
+        }
+
+        // On a v1 machine the unified line ("0::/") is there too but has no controllers; only a v2-only machine uses it.
+        if (groups.ContainsKey("pids") || !Directory.Exists("/sys/fs/cgroup") || !File.Exists("/sys/fs/cgroup/cgroup.controllers"))
+        {
+            groups.Remove("");
+        }
+
+        return groups;
+    }
+
+    /// <summary>"name N" lines (pids.events, memory.events, memory.oom_control): N for <paramref name="name"/>, 0 when absent.</summary>
+    private static long Counter(string file, string name) =>
+        ReadOrEmpty(file).Split('\n').Select(line => line.Split(' ')).Where(parts => parts.Length == 2 && parts[0] == name)
+            .Select(parts => Number(parts[1])).FirstOrDefault();
+
+    private static long Number(string text) => long.TryParse(text.Trim(), out var number) ? number : 0;
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static void TryWrite(string path, string text)
+    {
+        try
+        {
+            File.WriteAllText(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not every kernel has it.
+        }
+    }
+
+    private static void TryRemove(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still busy: a later run of the same name is impossible (the counter), and the kernel frees it when empty.
+        }
+    }
+}
