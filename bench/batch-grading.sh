@@ -2,7 +2,8 @@
 # Batch grading benchmark: N generated submissions, all different in every kata (no run is saved by the grader's
 # "identical code is graded once"): a third the reference solution with a comment of their own, a third a known-right
 # fixture, a third a known-wrong fixture (number i, cycling), graded by `katas grade` with W workers; prints the tool's
-# own summary (build vs checks time) and seconds per submission. KATAS_FAST_BUILD=0 measures MSBuild for every run.
+# own summary (build vs checks time) and seconds per submission. KATAS_FAST_BUILD=0 measures MSBuild for every run;
+# SANDBOX=none or SANDBOX=bwrap grades outside or inside bubblewrap (default: inside when it is installed).
 # Usage: bash bench/batch-grading.sh [N=30] [W=2] [katas, comma-separated; default all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,7 @@ for i in $(seq 1 "$n"); do
 done
 
 dotnet build tools/Katas.Cli -c Release -v:q -nologo >/dev/null
-options=(--workers "$workers" --out "$root/grades" --work "$root/work")
+options=(--workers "$workers" --out "$root/grades" --work "$root/work" --sandbox "${SANDBOX:-auto}")
 [ -n "$katas" ] && options+=(--katas "$katas")
 start=$(date +%s)
 dotnet tools/Katas.Cli/bin/Release/net10.0/katas.dll grade "$root/submissions" "${options[@]}" | grep -v '^\['

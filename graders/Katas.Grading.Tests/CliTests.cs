@@ -20,6 +20,7 @@ public sealed class CliTests
             (["grade", s_folder, "--shard", "4/3"], "--shard takes K/N"),
             (["grade", s_folder, "--deadline", "tomorrow"], "--deadline takes a date and time like 2026-12-01T23:59+03:00, not 'tomorrow'"),
             (["grade", "/no/such/folder"], "No such folder: /no/such/folder"),
+            (["grade", s_folder, "--sandbox", "docker"], "'docker'"),
             (["status", "--all"], "Unknown option '--all'"),
             (["hint"], "Required argument 'kata' missing for command: 'hint'"),
             (["hint", "04", "two"], "Cannot parse argument 'two'"),
@@ -57,7 +58,7 @@ public sealed class CliTests
 
         output = new StringWriter();
         KatasCli.Run(["grade", "--help"], output, TextWriter.Null).Should().Be(0);
-        output.ToString().Should().ContainAll("--out", "--workers", "--katas", "--students", "--work", "--shard", "--deadline");
+        output.ToString().Should().ContainAll("--out", "--workers", "--katas", "--students", "--work", "--shard", "--deadline", "--sandbox");
     }
 
     [Test]

@@ -70,6 +70,19 @@ public sealed class SandboxTests
     }
 
     [Test]
+    public void No_process_of_a_run_outlives_the_batch()
+    {
+        _ = s_scene.Value;
+
+        // The fork bomb's sleepers (600 s each) and the workers' compiler servers: gone with their PID namespaces.
+        var left = Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(name => int.TryParse(name, out _))
+            .Select(pid => ReadOrEmpty($"/proc/{pid}/cmdline").Replace('\0', ' '))
+            .Where(command => command.StartsWith("/bin/sleep 600", StringComparison.Ordinal) || command.Contains($"-pipename:katas-{Environment.ProcessId}-", StringComparison.Ordinal))
+            .ToList();
+        left.Should().BeEmpty("every process a sandboxed run started dies with it");
+    }
+
+    [Test]
     public void The_gradebook_and_the_summary_say_every_run_was_sandboxed()
     {
         var grades = s_scene.Value.Sandboxed.Grades;
@@ -98,6 +111,18 @@ public sealed class SandboxTests
         if (s_scene.IsValueCreated)
         {
             s_scene.Value.Dispose();
+        }
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
         }
     }
 

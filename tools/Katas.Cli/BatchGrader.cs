@@ -46,8 +46,9 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
             var workspace = new GradingWorkspace(teacher, pristine, Path.Combine(workRoot, $"worker-{worker}"));
             var results = Path.Combine(workRoot, $"worker-{worker}-results");
             // The worker's own folders are all a run may write; the other workers', the submissions and the teacher's stay out of sight.
-            var runner = new KataRunner(workspace.Repository, points,
-                new GradedCommands(sandbox, [workspace.Repository.Root, Path.GetFullPath(workspace.CodeRoot), results]));
+            using var commands = new GradedCommands(sandbox, [workspace.Repository.Root, Path.GetFullPath(workspace.CodeRoot), results],
+                buildTmp: Path.Combine(workRoot, $"worker-{worker}-build-tmp"));
+            var runner = new KataRunner(workspace.Repository, points, commands);
             while (runs.TryDequeue(out var run))
             {
                 KataVerdict verdict;

@@ -91,11 +91,10 @@ public static class KataFastBuild
         File.Delete(recordPath);
         var rsp = Path.Combine(Path.GetDirectoryName(compile["rsp"])!, "kata-fast.rsp");
         File.WriteAllLines(rsp, arguments);
-        // -shared: the SDK's compiler server, warm after the first build (0.4-0.5 s for kata 04, 2.3 s for a fresh csc). Not in
-        // the sandbox: a server started there dies with the run (its PID namespace), so every run paid its start; measured
-        // the same 2.3 s with and without it there.
-        string[] shared = commands.Sandbox is null ? ["-shared"] : [];
-        var csc = commands.Dotnet(["exec", compile["csc"], "-noconfig", .. shared, "@" + rsp], compile["project"], limit);
+        // -shared: the SDK's compiler server, warm after the first build (0.4-0.5 s for kata 04, 2.3 s for a fresh csc); in
+        // the sandbox, the worker's own (CompilerServer).
+        string[] shared = commands.SharedCompilation is { } server ? [server] : [];
+        var csc = commands.Build(["exec", compile["csc"], "-noconfig", .. shared, "@" + rsp], compile["project"], limit);
         if (csc.TimedOut || csc.ExitCode != 0)
         {
             return Declined("the code does not compile as recorded (MSBuild reports why)");
@@ -131,7 +130,7 @@ public static class KataFastBuild
                 ["AssembliesPath"] = build["outDir"],
                 ["Assemblies"] = new[] { Path.GetFileName(compile["assembly"]) },
             }));
-            var coyote = commands.Dotnet(["coyote", "rewrite", config], build["repoRoot"], limit - duration, s_coyoteEnvironment);
+            var coyote = commands.Build(["coyote", "rewrite", config], build["repoRoot"], limit - duration, s_coyoteEnvironment);
             if (coyote.TimedOut || coyote.ExitCode != 0)
             {
                 return Declined("coyote rewrite failed:\n" + coyote.Output);

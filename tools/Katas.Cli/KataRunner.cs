@@ -9,6 +9,7 @@ namespace Katas.Cli;
 public sealed partial class KataRunner(KataRepository repository, PointsConfig points, GradedCommands? commands = null)
 {
     private readonly GradedCommands _commands = commands ?? GradedCommands.Direct;
+    private bool _toolsRestored;
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s+(?<outcome>Passed|Failed|Skipped)\s+(?<name>\S+)")]
     private static partial System.Text.RegularExpressions.Regex CheckLine();
@@ -35,7 +36,10 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
             // Outside the sandbox, which reads the NuGet folders but may not write them: a restore evaluates only the
             // teacher's project files (a submission brings *.cs files alone) and runs none of the submitted code.
             // The local tools too (Coyote's rewriter): restored in there, they would be forgotten with the sandbox's home.
-            restoreRun = DotnetCommand.Run(["tool", "restore"], repository.Root, limit) is { ExitCode: not 0 } failed ? failed
+            // Once per worker: the tools do not change between katas.
+            var tools = _toolsRestored ? null : DotnetCommand.Run(["tool", "restore"], repository.Root, limit);
+            _toolsRestored |= tools is { ExitCode: 0 };
+            restoreRun = tools is { ExitCode: not 0 } failed ? failed
                 : DotnetCommand.Run(["restore", project, source, "-nologo", "-v:q"], repository.Root, limit);
         }
 
@@ -61,7 +65,7 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
         else
         {
             KataFastBuild.Forget(graderOut);
-            buildRun = _commands.Dotnet(buildArguments, repository.Root, limit, readOnly: PackageFolders(project));
+            buildRun = _commands.Build([.. buildArguments, .. _commands.BuildProperties], repository.Root, limit, readOnly: PackageFolders(project));
         }
 
         if (buildRun is { ExitCode: 0, TimedOut: false })
@@ -161,7 +165,7 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
     {
         var what = over == "process limit"
             ? $"started more than {sandbox.Limits.Processes} processes and threads at once (a loop that starts processes or threads without waiting for them?)"
-            : $"used more than the memory limit ({sandbox.Limits.MemoryBytes >> 20} MiB; a .NET process gets OutOfMemoryException at 75% of it): a collection that only grows?";
+            : $"used more memory than the limit ({sandbox.Limits.MemoryBytes >> 20} MiB) and was killed: a collection that only grows?";
         return KataVerdict.Without(kata, KataState.OverLimit, limits.Points, $"stopped at the {over}: during {during}, your code {what}",
             Tail((test ?? build).Output), build.Duration, test?.Duration ?? TimeSpan.Zero, checks);
     }

@@ -56,9 +56,18 @@ public sealed class Submission(string folder)
     /// <summary>Copies the kata's C# sources (and nothing else) to <paramref name="codeRoot"/>/<paramref name="kata"/>/, replacing what was there.</summary>
     public void CopySourcesTo(string kata, string codeRoot)
     {
-        if (Directory.Exists(codeRoot))
+        // Emptied, not deleted: a worker's compiler server sees the folder through a bind mount of its sandbox
+        // (tools/Katas.Cli/Sandbox/CompilerServer.cs), which would go on showing a deleted folder, not a new one.
+        foreach (var entry in Directory.Exists(codeRoot) ? new DirectoryInfo(codeRoot).GetFileSystemInfos() : [])
         {
-            Directory.Delete(codeRoot, recursive: true);
+            if (entry is DirectoryInfo { LinkTarget: null } folder)
+            {
+                folder.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
         }
 
         var target = Path.Combine(codeRoot, kata);

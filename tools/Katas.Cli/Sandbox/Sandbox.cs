@@ -31,10 +31,14 @@ public sealed class Sandbox
         _bwrap = bwrap;
         Limits = limits;
         LimitsEnforced = limitsEnforced;
-        _readOnly = [.. new[] { DotnetRoot(), NuGetPackages() }.OfType<string>().Where(Directory.Exists).Distinct()];
+        DotnetFolder = DotnetRoot();
+        _readOnly = [.. new[] { DotnetFolder, NuGetPackages() }.OfType<string>().Where(Directory.Exists).Distinct()];
     }
 
     public SandboxLimits Limits { get; }
+
+    /// <summary>Where `dotnet` is installed (its sdk/ folder holds the compiler server).</summary>
+    public string? DotnetFolder { get; }
 
     /// <summary>False where control groups cannot be made (not root, no delegation): isolated, but without the two limits.</summary>
     public bool LimitsEnforced { get; }
@@ -74,22 +78,20 @@ public sealed class Sandbox
     /// </summary>
     /// <param name="writable">Folders it may write (created if missing); everything else it sees is read-only.</param>
     /// <param name="readOnly">More folders it may read (the NuGet folders a restore recorded, say).</param>
+    /// <param name="tmp">A folder to be its /tmp (a worker's builds share one with its <see cref="CompilerServer"/>); a
+    /// fresh, empty /tmp when null.</param>
     public CommandResult Run(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan limit,
         IReadOnlyList<string> writable, IReadOnlyList<string>? readOnly = null, IReadOnlyDictionary<string, string>? environment = null,
-        Action<string>? line = null)
+        Action<string>? line = null, string? tmp = null)
     {
-        foreach (var folder in writable)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        var inside = Arguments(program, arguments, workingDirectory, writable, readOnly ?? [], environment);
+        var inside = Arguments(program, arguments, workingDirectory, writable, readOnly ?? [], environment, tmp);
         using var group = LimitsEnforced ? RunCgroup.TryCreate(Limits) : null;
         if (group is null)
         {
             return DotnetCommand.Run(_bwrap, inside, workingDirectory, limit, line: line);
         }
 
+        group.Label = string.Join(' ', arguments.Take(2).Select(Path.GetFileName));
         // The first process joins the group and becomes bubblewrap; everything the run starts is then in the group.
         var join = string.Join(" && ", group.Folders.Select((_, i) => $"echo $$ > \"${i + 1}/cgroup.procs\""));
         List<string> wrapped = ["-c", $"{join} && shift {group.Folders.Count} && exec \"$@\"", "katas-sandbox", .. group.Folders, _bwrap, .. inside];
@@ -109,9 +111,33 @@ public sealed class Sandbox
         return over is null ? result : result with { OverLimit = over };
     }
 
-    private List<string> Arguments(string program, IReadOnlyList<string> arguments, string workingDirectory,
-        IReadOnlyList<string> writable, IReadOnlyList<string> readOnly, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>
+    /// Starts <paramref name="program"/> in the sandbox and returns at once (a worker's <see cref="CompilerServer"/>): no
+    /// time limit and no control group; it dies with this process, or when killed.
+    /// </summary>
+    public System.Diagnostics.Process Start(string program, IReadOnlyList<string> arguments, string workingDirectory,
+        IReadOnlyList<string> writable, string tmp)
     {
+        var start = new System.Diagnostics.ProcessStartInfo(_bwrap, Arguments(program, arguments, workingDirectory, writable, [], null, tmp))
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_bwrap}.");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private List<string> Arguments(string program, IReadOnlyList<string> arguments, string workingDirectory,
+        IReadOnlyList<string> writable, IReadOnlyList<string> readOnly, IReadOnlyDictionary<string, string>? environment, string? tmp)
+    {
+        foreach (var folder in writable.Append(tmp).OfType<string>())
+        {
+            Directory.CreateDirectory(folder);
+        }
+
         List<string> args =
         [
             // A PID namespace of its own whose first process dies with the run: when it goes, the kernel kills every
@@ -135,7 +161,7 @@ public sealed class Sandbox
             args.AddRange(["--ro-bind-try", "/etc/" + file, "/etc/" + file]);
         }
 
-        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
+        args.AddRange(["--proc", "/proc", "--dev", "/dev", .. tmp is null ? ["--tmpfs", "/tmp"] : new[] { "--bind", Path.GetFullPath(tmp), "/tmp" }]);
         foreach (var folder in _readOnly.Concat(readOnly).Where(Directory.Exists).Distinct().Where(folder => !folder.StartsWith("/usr/", StringComparison.Ordinal)))
         {
             args.AddRange(["--ro-bind", folder, folder]);
@@ -194,6 +220,13 @@ public sealed class Sandbox
         // In a fresh home every command would check the SDK's workloads again and print "An issue was encountered
         // verifying workloads" at the top of every student's output.
         variables["DOTNET_SKIP_WORKLOAD_INTEGRITY_CHECK"] = "true";
+        // .NET's GC throws OutOfMemoryException at 75% of a control group's limit (measured: a hoard stopped at 368 of 512
+        // MiB), which the group's counters never see. With the GC's own limit far above (1 TiB), a hoard meets the group's
+        // limit, the kernel kills it there, and the run is told "memory limit" (a check that caught the exception would
+        // have been told nothing).
+        variables["DOTNET_GCHeapHardLimit"] = "0x10000000000";
+        // An MSBuild server started in there would die with the build: every build would pay for starting one.
+        variables["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         if (NuGetPackages() is { } packages)
         {
             variables["NUGET_PACKAGES"] = packages;
