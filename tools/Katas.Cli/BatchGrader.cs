@@ -102,10 +102,11 @@ public sealed class BatchGrader(KataRepository teacher, PointsConfig points, str
         List<string> tampered = [.. workspace.Repair(), .. workspace.OutputsChangedByRun(kata)];
         if (tampered.Count > 0)
         {
-            return KataVerdict.Without(kata, KataState.Tampered, maxScore,
+            var doesNotCount = KataVerdict.Without(kata, KataState.Tampered, maxScore,
                 "does not count: while it ran, your code changed or deleted files outside its own folder",
                 "Changed, put back before the next run:\n" + string.Join('\n', tampered.Take(20).Select(path => "  " + path)),
-                verdict.BuildTime, verdict.TestTime) with { Sandboxed = verdict.Sandboxed };
+                verdict.BuildTime, verdict.TestTime);
+            return doesNotCount with { Sandboxed = verdict.Sandboxed };
         }
 
         return verdict;
