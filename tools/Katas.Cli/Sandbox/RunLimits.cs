@@ -6,8 +6,8 @@ public sealed record SandboxLimits(int Processes, long MemoryBytes)
 {
     /// <summary>
     /// Measured with the reference solutions of all 13 katas (`bash bench/sandbox-limits.sh`, bench/RESULTS.md "The
-    /// sandbox"): the busiest build peaked at 103 tasks and 401 MiB (page cache included), the busiest checks at 96 tasks
-    /// (kata 10's processes) and 142 MiB (kata 13's ML.NET). The process limit leaves 10 times that. Memory is set by
+    /// sandbox"): the busiest build peaked at 71 tasks and 225 MiB (page cache included), the busiest checks at 96 tasks
+    /// (kata 10's processes) and 161 MiB (kata 13's ML.NET). The process limit leaves 10 times that. Memory is set by
     /// something else: a submission that prints 50 MB (BatchGradingTests) makes VSTest's own processes, which keep the
     /// output, peak at 4.3 GB; that is the test runner's doing, not the student's, and must not be stopped.
     /// </summary>
