@@ -37,6 +37,11 @@ public sealed class SandboxTests
     [TestCaseSource(nameof(Verdicts))]
     public void Every_attack_is_contained_and_gets_a_clear_verdict(string student, KataState state, double score, string words)
     {
+        if (state == KataState.OverLimit && !s_scene.Value.LimitsEnforced)
+        {
+            Assert.Ignore($"{student} needs the sandbox's limits, which need writable control groups (root); it was not run: without them it would take the machine's processes or memory.");
+        }
+
         var kata = s_scene.Value.Sandboxed.Of(student);
         var feedback = Feedback.For(s_scene.Value.Sandboxed.Grade(student));
 
@@ -88,7 +93,7 @@ public sealed class SandboxTests
         var grades = s_scene.Value.Sandboxed.Grades;
         var json = System.Text.Json.Nodes.JsonNode.Parse(Gradebook.Json(grades, [Kata]))!;
 
-        json["sandboxedRuns"]!.GetValue<int>().Should().Be(json["runs"]!.GetValue<int>()).And.Be(7);
+        json["sandboxedRuns"]!.GetValue<int>().Should().Be(json["runs"]!.GetValue<int>()).And.Be(grades.Count);
         json["students"]![0]!["katas"]![Kata]!["sandboxed"]!.GetValue<bool>().Should().BeTrue();
         BatchReports.Summary(grades, [Kata], TimeSpan.FromMinutes(1), "grades").Should().Contain("Every run was sandboxed (bubblewrap).");
         BatchReports.Summary(s_scene.Value.Unsandboxed.Grades, [Kata], TimeSpan.FromMinutes(1), "grades").Should().Contain("Sandboxed: 0 of 3 runs");
@@ -137,7 +142,7 @@ public sealed class SandboxTests
     }
 
     private sealed record Scene(string Root, Graded Sandboxed, Graded Unsandboxed, bool WrittenWith, bool WrittenWithout, int ConnectionsWith,
-        IReadOnlyDictionary<string, string> TeacherBefore, IReadOnlyDictionary<string, string> TeacherAfter) : IDisposable
+        IReadOnlyDictionary<string, string> TeacherBefore, IReadOnlyDictionary<string, string> TeacherAfter, bool LimitsEnforced) : IDisposable
     {
         private static readonly string s_probes = Path.Combine(Repository.Root, "graders", "Katas.Grading.Tests", "Submissions");
 
@@ -145,6 +150,11 @@ public sealed class SandboxTests
         {
             // Fails (does not skip) where bubblewrap is missing: .ci/run installs it, and these submissions must never run bare.
             var sandbox = Sandbox.For(SandboxMode.Bwrap, out _)!;
+            if (!sandbox.LimitsEnforced)
+            {
+                students = [.. students.Where(student => student is not ("fork-bomb" or "hoards-memory"))];
+            }
+
             var root = Directory.CreateTempSubdirectory("katas-sandbox-").FullName;
             var home = Directory.CreateDirectory(Path.Combine(root, "teacher-home", ".ssh")).FullName;
             File.WriteAllText(Path.Combine(home, "id_ed25519"), $"-----BEGIN OPENSSH PRIVATE KEY----- {Secret}\n");
@@ -198,7 +208,7 @@ public sealed class SandboxTests
             var writtenWithout = File.Exists(written);
             listener.Stop();
             accepting.Join();
-            return new Scene(root, sandboxed, unsandboxed, writtenWith, writtenWithout, connectionsWith, before, TeacherFiles.Hashes(teacher.Root));
+            return new Scene(root, sandboxed, unsandboxed, writtenWith, writtenWithout, connectionsWith, before, TeacherFiles.Hashes(teacher.Root), sandbox.LimitsEnforced);
         }
 
         public void Dispose() => Directory.Delete(Root, recursive: true);
