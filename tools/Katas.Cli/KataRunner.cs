@@ -163,10 +163,12 @@ public sealed partial class KataRunner(KataRepository repository, PointsConfig p
     /// <summary>The run went over one of the sandbox's limits and was stopped at once: 0 points, and which limit, in numbers.</summary>
     private static KataVerdict OverLimit(string kata, KataPoints limits, string over, string during, Sandbox sandbox, CommandResult build, CommandResult? test, List<GraderTestResult> checks)
     {
-        var what = over == "process limit"
-            ? $"started more than {sandbox.Limits.Processes} processes and threads at once (a loop that starts processes or threads without waiting for them?)"
-            : $"used more memory than the limit ({sandbox.Limits.MemoryBytes >> 20} MiB) and was killed: a collection that only grows?";
-        return KataVerdict.Without(kata, KataState.OverLimit, limits.Points, $"stopped at the {over}: during {during}, your code {what}",
+        var limit = over == "process limit" ? $"{sandbox.Limits.Processes} processes and threads at once" : $"{sandbox.Limits.MemoryBytes >> 20} MiB of memory";
+        // A build runs none of the submitted code (the compiler only reads it): the code did not do it, compiling it did.
+        var what = test is null ? $"compiling your code went over {limit}; tell your teacher"
+            : over == "process limit" ? $"your code started more than {limit} (a loop that starts processes or threads without waiting for them?)"
+            : $"your code used more than {limit} and was killed (a collection that only grows?)";
+        return KataVerdict.Without(kata, KataState.OverLimit, limits.Points, $"stopped at the {over}: during {during}, {what}",
             Tail((test ?? build).Output), build.Duration, test?.Duration ?? TimeSpan.Zero, checks);
     }
 
