@@ -20,6 +20,6 @@ options=(--workers 2 --out "$root/grades" --work "$root/work" --sandbox bwrap)
 KATAS_SANDBOX_PEAKS="$root/peaks.txt" dotnet tools/Katas.Cli/bin/Release/net10.0/katas.dll grade "$root/submissions" "${options[@]}" | grep -v '^\['
 echo
 echo "## Sandbox peaks, $(date -u +%F), $(nproc) cores: the reference solutions${katas:+ of $katas}"
-# Lines: "<command> <first argument> pids <n> memory <MiB>"; the limit probe's empty line is left out.
-awk '$1 != "pids" { printf "%-60s pids %5s  memory %6s MiB\n", $1 " " $2, $4, $6 }' "$root/peaks.txt"
-awk '$1 != "pids" { if ($4 > p) p = $4; if ($6 > m) m = $6 } END { printf "Most: %d processes and threads, %d MiB\n", p, m }' "$root/peaks.txt"
+# Lines: "<command> <first argument> pids <n> memory <MiB>".
+awk '{ printf "%-60s pids %5s  memory %6s MiB\n", $1 " " $2, $4, $6 }' "$root/peaks.txt"
+awk '{ if ($4 > p) p = $4; if ($6 > m) m = $6 } END { printf "Most: %d processes and threads, %d MiB\n", p, m }' "$root/peaks.txt"

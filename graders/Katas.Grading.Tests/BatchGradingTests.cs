@@ -10,7 +10,7 @@ namespace Katas.Grading.Tests;
 [Parallelizable(ParallelScope.None)]
 public sealed class BatchGradingTests
 {
-    private const string Kata = "04-locked-counter";
+    private const string Kata = BadSubmissions.Kata;
 
     private static readonly Lazy<Batch> s_batch = new(() => Batch.Grade(workers: 2,
         "reference", "clone-with-stub", "empty", "syntax-error", "deadlock", "spins-forever", "calls-environment-exit",
@@ -129,8 +129,6 @@ public sealed class BatchGradingTests
 
     private sealed record Batch(string Root, string WorkRoot, IReadOnlyDictionary<string, string> TeacherBefore, IReadOnlyList<SubmissionGrade> Grades)
     {
-        private static readonly string s_submissionsSource = Path.Combine(Repository.Root, "graders", "Katas.Grading.Tests", "Submissions");
-
         public SubmissionGrade Of(string student) => Grades.Single(grade => grade.Student == student);
 
         public string WriteReports()
@@ -140,7 +138,6 @@ public sealed class BatchGradingTests
             return folder;
         }
 
-        // Two-minute kata limits keep the submission that spins forever short, with room for a loaded CI machine.
         public static Batch Grade(int workers, params string[] students)
         {
             var root = Directory.CreateTempSubdirectory("katas-batch-").FullName;
@@ -151,13 +148,12 @@ public sealed class BatchGradingTests
             }
 
             var teacher = Repository.Layout;
-            var points = PointsConfig.Load(teacher);
-            points = points with { Katas = points.Katas.ToDictionary(pair => pair.Key, pair => pair.Value with { TimeoutMinutes = 2 }) };
+            var points = BadSubmissions.TwoMinuteLimits(teacher);
             var before = TeacherFiles.Hashes(teacher.Root);
             var work = Path.Combine(root, "work");
             // In the sandbox when there is one, as `katas grade` grades by default (.ci/run installs it).
             var grades = new BatchGrader(teacher, points, work, Sandbox.For(SandboxMode.Auto, out _))
-                .Grade([.. students.Order(StringComparer.Ordinal).Select(student => new Submission(Path.Combine(submissions, student)))], [Kata], workers);
+                .Grade(BadSubmissions.Under(submissions, students), [Kata], workers);
             return new Batch(root, work, before, grades);
         }
 
@@ -169,28 +165,18 @@ public sealed class BatchGradingTests
                 case "empty":
                     return;
                 case "reference":
-                    CopyFolder(Path.Combine(Repository.Solutions, Kata), Path.Combine(folder, Kata));
+                    BadSubmissions.Reference(folder);
                     return;
                 case "clone-with-stub":
                     // A whole clone whose own grader was "fixed" to pass anything: it must be ignored.
-                    CopyFolder(Path.Combine(Repository.Exercises, Kata), Path.Combine(folder, "exercises", Kata));
+                    BadSubmissions.CopyFolder(Path.Combine(Repository.Exercises, Kata), Path.Combine(folder, "exercises", Kata));
                     var grader = Path.Combine(folder, "graders", Kata, "LockedCounterGrader.cs");
                     Directory.CreateDirectory(Path.GetDirectoryName(grader)!);
                     File.WriteAllText(grader, "namespace Katas.Graders.LockedCounter;\n// Every check removed.\n");
                     return;
                 default:
-                    var kata = Repository.Katas.Single(kata => kata.Name == Kata);
-                    new Fixture(kata, "submission", Path.Combine(s_submissionsSource, student)).MaterializeUnder(folder);
+                    BadSubmissions.Bad(student, folder);
                     return;
-            }
-        }
-
-        private static void CopyFolder(string from, string to)
-        {
-            Directory.CreateDirectory(to);
-            foreach (var file in Directory.GetFiles(from))
-            {
-                File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
             }
         }
     }

@@ -14,7 +14,7 @@ namespace Katas.Grading.Tests;
 [Parallelizable(ParallelScope.None)]
 public sealed class SandboxTests
 {
-    private const string Kata = "04-locked-counter";
+    private const string Kata = BadSubmissions.Kata;
     private const string Secret = "KATAS-SANDBOX-SECRET";
 
     private static readonly string[] s_lookers = ["reads-outside", "writes-outside", "connects-out"];
@@ -144,8 +144,6 @@ public sealed class SandboxTests
     private sealed record Scene(string Root, Graded Sandboxed, Graded Unsandboxed, bool WrittenWith, bool WrittenWithout, int ConnectionsWith,
         IReadOnlyDictionary<string, string> TeacherBefore, IReadOnlyDictionary<string, string> TeacherAfter, bool LimitsEnforced) : IDisposable
     {
-        private static readonly string s_probes = Path.Combine(Repository.Root, "graders", "Katas.Grading.Tests", "Submissions");
-
         public static Scene Grade(string[] students)
         {
             // Fails (does not skip) where bubblewrap is missing: .ci/run installs it, and these submissions must never run bare.
@@ -197,10 +195,9 @@ public sealed class SandboxTests
             }
 
             var teacher = Repository.Layout;
-            var points = PointsConfig.Load(teacher);
-            points = points with { Katas = points.Katas.ToDictionary(pair => pair.Key, pair => pair.Value with { TimeoutMinutes = 2 }) };
+            var points = BadSubmissions.TwoMinuteLimits(teacher);
             var before = TeacherFiles.Hashes(teacher.Root);
-            List<Submission> Of(IEnumerable<string> names) => [.. names.Order(StringComparer.Ordinal).Select(name => new Submission(Path.Combine(submissions, name)))];
+            List<Submission> Of(IEnumerable<string> names) => BadSubmissions.Under(submissions, names);
 
             var sandboxed = new Graded(new BatchGrader(teacher, points, Path.Combine(root, "work"), sandbox).Grade(Of(students), [Kata], workers: 2));
             var (writtenWith, connectionsWith) = (File.Exists(written), connections);
@@ -215,19 +212,13 @@ public sealed class SandboxTests
 
         private static void Materialize(string student, string folder, IReadOnlyDictionary<string, string> placeholders)
         {
-            var kata = Repository.Katas.Single(kata => kata.Name == Kata);
             if (student == "reference")
             {
-                Directory.CreateDirectory(Path.Combine(folder, Kata));
-                foreach (var file in Directory.GetFiles(Path.Combine(Repository.Solutions, Kata), "*.cs"))
-                {
-                    File.Copy(file, Path.Combine(folder, Kata, Path.GetFileName(file)));
-                }
-
+                BadSubmissions.Reference(folder);
                 return;
             }
 
-            new Fixture(kata, "submission", Path.Combine(s_probes, student)).MaterializeUnder(folder);
+            BadSubmissions.Bad(student, folder);
             var probe = Path.Combine(folder, Kata, "Probe.cs");
             File.WriteAllText(probe, placeholders.Aggregate(File.ReadAllText(probe), (text, pair) => text.Replace(pair.Key, pair.Value, StringComparison.Ordinal)));
         }

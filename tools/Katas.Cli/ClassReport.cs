@@ -129,7 +129,7 @@ public static class ClassReport
     {
         var groups = katas.SelectMany(kata => grades
                 .Select(grade => (grade.Student, Verdict: grade.Katas.FirstOrDefault(verdict => verdict.Kata == kata)))
-                .Where(cell => cell.Verdict is { Fingerprint: not null, State: not (KataState.Missing or KataState.NotStarted or KataState.NotGraded) })
+                .Where(cell => cell.Verdict is { Fingerprint: not null } && Gradebook.Ran(cell.Verdict))
                 .GroupBy(cell => cell.Verdict!.Fingerprint)
                 .Where(group => group.Count() > 1)
                 .Select(group => (Kata: kata, Students: group.Select(cell => cell.Student).ToList(), group.First().Verdict!.Score)))

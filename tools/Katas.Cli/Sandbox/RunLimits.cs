@@ -40,7 +40,7 @@ public sealed class RunCgroup : IDisposable
         _memoryOom = memoryOom;
     }
 
-    /// <summary>What ran in the group, for the peaks log (the command and its first arguments).</summary>
+    /// <summary>What ran in the group, for the peaks log (the command and its first arguments); empty for <see cref="Available"/>'s probe, which is not logged.</summary>
     public string Label { get; set; } = "";
 
     /// <summary>The folders whose cgroup.procs the run's first process joins (its children follow it).</summary>
@@ -60,42 +60,43 @@ public sealed class RunCgroup : IDisposable
     {
         var name = $"katas-run-{Environment.ProcessId}-{Interlocked.Increment(ref s_next)}";
         var own = OwnGroups();
+        var processes = limits.Processes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var memoryBytes = limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var made = new List<string>();
+        string Make(string hierarchy, string path)
+        {
+            var folder = Path.Combine("/sys/fs/cgroup", hierarchy, path.TrimStart('/'), name);
+            Directory.CreateDirectory(folder);
+            made.Add(folder);
+            return folder;
+        }
+
         try
         {
             if (own.TryGetValue("", out var unified) && !own.ContainsKey("pids") && !own.ContainsKey("memory"))
             {
-                var folder = Path.Combine("/sys/fs/cgroup", unified.TrimStart('/'), name);
-                Directory.CreateDirectory(folder);
-                var group = new RunCgroup([folder], Path.Combine(folder, "pids.events"), Path.Combine(folder, "memory.peak"),
-                    Path.Combine(folder, "memory.events"));
-                File.WriteAllText(Path.Combine(folder, "pids.max"), limits.Processes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                File.WriteAllText(Path.Combine(folder, "memory.max"), limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var folder = Make("", unified);
+                File.WriteAllText(Path.Combine(folder, "pids.max"), processes);
+                File.WriteAllText(Path.Combine(folder, "memory.max"), memoryBytes);
                 TryWrite(Path.Combine(folder, "memory.swap.max"), "0");
-                return group;
+                return new RunCgroup([folder], Path.Combine(folder, "pids.events"), Path.Combine(folder, "memory.peak"), Path.Combine(folder, "memory.events"));
             }
 
             if (own.TryGetValue("pids", out var pidsPath) && own.TryGetValue("memory", out var memoryPath))
             {
-                var pids = Path.Combine("/sys/fs/cgroup/pids", pidsPath.TrimStart('/'), name);
-                var memory = Path.Combine("/sys/fs/cgroup/memory", memoryPath.TrimStart('/'), name);
-                Directory.CreateDirectory(pids);
-                Directory.CreateDirectory(memory);
-                var group = new RunCgroup([pids, memory], Path.Combine(pids, "pids.events"), Path.Combine(memory, "memory.max_usage_in_bytes"),
-                    Path.Combine(memory, "memory.oom_control"));
-                File.WriteAllText(Path.Combine(pids, "pids.max"), limits.Processes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                File.WriteAllText(Path.Combine(memory, "memory.limit_in_bytes"), limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var pids = Make("pids", pidsPath);
+                var memory = Make("memory", memoryPath);
+                File.WriteAllText(Path.Combine(pids, "pids.max"), processes);
+                File.WriteAllText(Path.Combine(memory, "memory.limit_in_bytes"), memoryBytes);
                 // Without this, a hoard would go on into swap (where there is swap accounting) instead of meeting the limit.
-                TryWrite(Path.Combine(memory, "memory.memsw.limit_in_bytes"), limits.MemoryBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                return group;
+                TryWrite(Path.Combine(memory, "memory.memsw.limit_in_bytes"), memoryBytes);
+                return new RunCgroup([pids, memory], Path.Combine(pids, "pids.events"), Path.Combine(memory, "memory.max_usage_in_bytes"),
+                    Path.Combine(memory, "memory.oom_control"));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            foreach (var folder in new[] { "", "pids", "memory" }.Where(own.ContainsKey).Select(key =>
-                         Path.Combine("/sys/fs/cgroup", key, own[key].TrimStart('/'), name)))
-            {
-                TryRemove(folder);
-            }
+            made.ForEach(TryRemove);
         }
 
         return null;
@@ -118,7 +119,7 @@ public sealed class RunCgroup : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (Environment.GetEnvironmentVariable("KATAS_SANDBOX_PEAKS") is { Length: > 0 } peaks)
+        if (Environment.GetEnvironmentVariable("KATAS_SANDBOX_PEAKS") is { Length: > 0 } peaks && Label.Length > 0)
         {
             var pidsPeak = Number(ReadOrEmpty(Path.Combine(_folders[0], "pids.peak")));
             File.AppendAllText(peaks, $"{Label} pids {pidsPeak} memory {Number(ReadOrEmpty(_memoryPeak)) >> 20}\n");
